@@ -1,0 +1,92 @@
+-- One row per ticket (deleted excluded) with its lifecycle: agent, first reply, final solve, reopens.
+with tickets as (
+    select * from {{ ref('stg_zendesk__tickets') }}
+    where status <> 'deleted' and ticket_id is not null
+),
+
+status_history as (
+    select * from {{ ref('int_ticket_status_history') }}
+),
+
+replies as (
+    select * from {{ ref('int_ticket_agent_replies') }}
+),
+
+helpdesk_as_of as (
+    select as_of_at from {{ ref('int_source_as_of') }} where source_system = 'helpdesk'
+),
+
+solved_tickets as (
+    select
+        tickets.*,
+        case when tickets.status in ('solved', 'closed')
+            then coalesce(status_history.last_solved_at, status_history.last_closed_at)
+        end as final_solved_at,
+        coalesce(status_history.reopen_count, 0) as reopen_count
+    from tickets
+    left join status_history using (ticket_id)
+),
+
+assignee_at_solve as (
+    select
+        solved_tickets.ticket_id,
+        assignments.assignee_id
+    from solved_tickets
+    inner join {{ ref('int_ticket_assignments') }} as assignments
+        on assignments.ticket_id = solved_tickets.ticket_id
+        and assignments.created_at <= solved_tickets.final_solved_at
+    qualify row_number() over (partition by solved_tickets.ticket_id order by assignments.change_number desc) = 1
+),
+
+attributed as (
+    select
+        solved_tickets.*,
+        -- The ticket's agent: the assignee at its final solve; for a ticket not solved, its current assignee.
+        case when solved_tickets.final_solved_at is not null and assignee_at_solve.ticket_id is not null
+            then assignee_at_solve.assignee_id
+            else solved_tickets.assignee_id
+        end as agent_zendesk_user_id
+    from solved_tickets
+    left join assignee_at_solve using (ticket_id)
+),
+
+final as (
+    select
+        attributed.ticket_id,
+        attributed.created_at,
+        attributed.updated_at,
+        attributed.status,
+        attributed.channel,
+        attributed.priority,
+        attributed.ticket_type,
+        attributed.group_id,
+        coalesce(
+            list_transform(
+                list_filter(attributed.tags, lambda tag: starts_with(tag, '{{ var("contact_reason_tag_prefix") }}')),
+                lambda tag: substr(tag, {{ var("contact_reason_tag_prefix") | length + 1 }})
+            )[1],
+            'unspecified'
+        ) as contact_reason,
+        attributed.requester_id,
+        attributed.agent_zendesk_user_id,
+        agent_users.agent_id,
+        replies.first_reply_at,
+        {{ seconds_between('attributed.created_at', 'replies.first_reply_at') }} / 60.0 as first_reply_minutes,
+        coalesce(replies.agent_reply_count, 0) as agent_reply_count,
+        (
+            replies.first_reply_at is not null
+            or {{ seconds_between('attributed.created_at', 'helpdesk_as_of.as_of_at') }} / 60.0
+                > {{ var('first_reply_target_minutes') }}
+        ) as counts_for_first_reply_target,
+        attributed.final_solved_at,
+        {{ seconds_between('attributed.created_at', 'attributed.final_solved_at') }} / 3600.0 as resolution_hours,
+        attributed.reopen_count,
+        attributed.satisfaction_score
+    from attributed
+    cross join helpdesk_as_of
+    left join replies using (ticket_id)
+    left join {{ ref('int_zendesk_agent_users') }} as agent_users
+        on agent_users.user_id = attributed.agent_zendesk_user_id
+)
+
+select * from final

@@ -1,0 +1,42 @@
+-- One row per counted survey response (finished, real Status), linked to its ticket or call and agent.
+with responses as (
+    select * from {{ ref('stg_qualtrics__responses') }}
+    where is_counted
+),
+
+answered_calls as (
+    select call_id, agent_id
+    from {{ ref('fct_calls') }}
+    where outcome = 'answered'
+    qualify row_number() over (partition by call_id order by entered_at) = 1
+),
+
+linked as (
+    select
+        responses.*,
+        coalesce(tickets.agent_id, answered_calls.agent_id) as agent_id
+    from responses
+    left join {{ ref('fct_tickets') }} as tickets using (ticket_id)
+    left join answered_calls using (call_id)
+),
+
+final as (
+    select
+        linked.response_id,
+        'qualtrics' as survey_source,
+        linked.responded_at,
+        linked.nps_score,
+        linked.csat_score,
+        linked.nps_score >= 9 as is_promoter,
+        linked.nps_score <= 6 as is_detractor,
+        linked.csat_score >= 4 as is_csat_satisfied,
+        linked.comment,
+        linked.ticket_id,
+        linked.call_id,
+        linked.agent_id,
+        membership.team_id
+    from linked
+    {{ join_team_membership('linked.agent_id', 'linked.responded_at') }}
+)
+
+select * from final

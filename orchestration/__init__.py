@@ -1,0 +1,1 @@
+"""Support KPI warehouse: the Dagster code location (see definitions.py)."""

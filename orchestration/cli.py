@@ -1,0 +1,157 @@
+"""`supportkpi`: generate demo exports, run the pipeline, query the published warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from .settings import Settings, load_settings
+
+SUMMARY_METRICS = (
+    "tickets_created",
+    "first_reply_minutes_median",
+    "first_reply_within_1h_rate",
+    "abandon_rate",
+    "service_level_rate",
+    "asa_seconds",
+    "nps",
+    "csat_rate",
+)
+
+
+def command_generate(arguments: argparse.Namespace) -> int:
+    from .demo_data import generate
+
+    options = {"end_date": arguments.end_date} if arguments.end_date else {}
+    counts = generate(Path(arguments.out), days=arguments.days, agents=arguments.agents, seed=arguments.seed, **options)
+    print(f"wrote demo exports to {Path(arguments.out).resolve()}")
+    for name, count in counts.items():
+        print(f"  {name:<28} {count:>9,}")
+    return 0
+
+
+def _instance(settings: Settings):
+    """The Dagster instance of DAGSTER_HOME, else one kept under $SUPPORT_KPI_HOME/dagster (run history)."""
+    from dagster import DagsterInstance
+
+    if os.environ.get("DAGSTER_HOME"):
+        return DagsterInstance.get()
+    folder = settings.home / "dagster"
+    folder.mkdir(parents=True, exist_ok=True)
+    return DagsterInstance.local_temp(tempdir=str(folder))
+
+
+def run_pipeline(settings: Settings):
+    """Run the whole graph like the scheduler does: each step in its own process (multiprocess executor)."""
+    from dagster import execute_job, reconstructable
+
+    from .definitions import full_pipeline
+
+    with _instance(settings) as instance:
+        return execute_job(
+            reconstructable(full_pipeline),
+            instance=instance,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            raise_on_error=False,
+        )
+
+
+def command_run(arguments: argparse.Namespace) -> int:
+    settings = load_settings()
+    print(f"landing:   {settings.landing}\nhome:      {settings.home}\ntime zone: {settings.timezone}")
+    result = run_pipeline(settings)
+    if not result.success:
+        failed = [event.step_key for event in result.all_events if event.is_step_failure]
+        print(f"run {result.run_id} FAILED; nothing was published. Failed steps: {', '.join(failed) or '?'}",
+              file=sys.stderr)
+        for event in result.all_events:
+            if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+                print(f"  {event.step_key}: {event.step_failure_data.error.message.strip()[:2000]}", file=sys.stderr)
+        return 1
+    print(f"run {result.run_id} succeeded")
+    print_summary(settings.published_database)
+    return 0
+
+
+def print_summary(published: Path) -> None:
+    """Org-level KPIs of the last complete month, next to their targets."""
+    with duckdb.connect(str(published), read_only=True) as connection:
+        month = connection.execute(
+            """
+            select max(period_start) from marts.kpi_metrics
+            where period_grain = 'month' and scope_type = 'org' and is_complete_period
+            """
+        ).fetchone()[0]
+        if month is None:
+            print(f"published {published} (no complete month yet)")
+            return
+        listed = ", ".join(f"'{name}'" for name in SUMMARY_METRICS)
+        rows = connection.execute(
+            f"""
+            select m.metric, m.value, m.sample_size, t.target, t.direction, t.met
+            from marts.kpi_metrics m
+            left join marts.kpi_target_attainment t
+                using (period_grain, period_start, scope_type, scope_id, metric)
+            where m.period_grain = 'month' and m.scope_type = 'org' and m.period_start = ?
+                and m.metric in ({listed})
+            order by m.metric
+            """,
+            [month],
+        ).fetchall()
+    print(f"\nOrg KPIs for {month:%B %Y} (last complete month):")
+    print(f"  {'metric':<28} {'value':>10} {'n':>7}  target")
+    for metric, value, sample_size, target, direction, met in rows:
+        target_text = ""
+        if target is not None:
+            sign = ">=" if direction == "higher_is_better" else "<="
+            target_text = f"{sign} {target:g}  {'met' if met else 'MISSED'}"
+        print(f"  {metric:<28} {value:>10.3f} {int(sample_size):>7}  {target_text}")
+    print(f"\nPublished warehouse: {published}  (schema marts; open read-only)")
+
+
+def command_query(arguments: argparse.Namespace) -> int:
+    settings = load_settings()
+    if not settings.published_database.exists():
+        print(f"nothing published yet at {settings.published_database}", file=sys.stderr)
+        return 1
+    with duckdb.connect(str(settings.published_database), read_only=True) as connection:
+        connection.sql(arguments.sql).show(max_rows=arguments.max_rows)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="supportkpi", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="write realistic demo exports into a landing folder")
+    generate.add_argument("--out", required=True, help="landing folder to write")
+    generate.add_argument("--days", type=int, default=90)
+    generate.add_argument("--agents", type=int, default=12)
+    generate.add_argument("--seed", type=int, default=7)
+    generate.add_argument("--end-date", type=date.fromisoformat, default=None,
+                          help="first day after the generated data (YYYY-MM-DD); fixed by default")
+    generate.set_defaults(handler=command_generate)
+
+    run = commands.add_parser("run", help="ingest, build, check and publish; non-zero exit when blocked")
+    run.set_defaults(handler=command_run)
+
+    query = commands.add_parser("query", help="run SQL read-only on the published warehouse")
+    query.add_argument("sql")
+    query.add_argument("--max-rows", type=int, default=100)
+    query.set_defaults(handler=command_query)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    return int(arguments.handler(arguments))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""The Dagster code location: every asset, check, job and resource of the Support KPI warehouse."""
+
+from dagster import Definitions
+
+from .assets.dbt import support_kpi_dbt_models
+from .assets.ingestion import ingestion_assets
+from .assets.publication import published_warehouse
+from .jobs import full_pipeline_job
+from .resources import WarehouseResource, dbt_resource
+
+defs = Definitions(
+    assets=[ingestion_assets, support_kpi_dbt_models, published_warehouse],
+    jobs=[full_pipeline_job],
+    resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
+)
+
+
+def full_pipeline():
+    """The pipeline job, reconstructable by other processes (`supportkpi run` executes it step by step)."""
+    return defs.resolve_job_def(full_pipeline_job.name)

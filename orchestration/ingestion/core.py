@@ -1,0 +1,332 @@
+"""Append-only raw ingestion: every record of a landed file is either staged in a raw table or quarantined.
+
+A file is parsed by DuckDB into rows of (record_number, payload JSON, raw_text, parse_error). Each entity has a
+list of validation rules (SQL conditions on the payload); the first rule a record breaks is its quarantine
+reason. Files are identified by checksum, so a file landed twice (or renamed) is ingested once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+RAW_SCHEMA = "raw"
+# A timestamp later than the ingest clock plus this tolerance is quarantined as "in the future".
+FUTURE_TOLERANCE = "interval 1 day"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A record breaking `condition` (SQL over `payload`) is quarantined with `reason`."""
+
+    reason: str
+    condition: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A raw table and the rules its records must pass."""
+
+    name: str
+    rules: tuple[Rule, ...] = ()
+    # SQL over `payload` giving the record's event time, for the data window shown in asset metadata.
+    event_time: str | None = None
+
+    @property
+    def table(self) -> str:
+        return f"{RAW_SCHEMA}.{self.name}"
+
+
+# A parser returns the SQL of a relation (record_number, payload, raw_text, parse_error) for one file.
+Parser = Callable[[duckdb.DuckDBPyConnection, Path], str]
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """One landing format: how to recognise it, which entity it fills and how to parse it."""
+
+    name: str
+    entity: Entity
+    parser: Parser
+
+
+@dataclass(frozen=True)
+class Source:
+    """A landing folder: the raw tables it fills and how to recognise the format of each of its files."""
+
+    name: str
+    entities: tuple[Entity, ...]
+    detect_format: Callable[[duckdb.DuckDBPyConnection, Path], FileFormat]
+
+
+class FileRejected(Exception):
+    """The whole file cannot be read; it is quarantined as one record with this reason."""
+
+
+@dataclass
+class FileResult:
+    source: str
+    path: str
+    checksum: str
+    size_bytes: int
+    format: str | None = None
+    records_read: int = 0
+    staged: int = 0
+    quarantined: int = 0
+    skipped: bool = False
+    file_error: str | None = None
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
+
+
+def timestamps(*fields: str, optional: bool = False) -> tuple[Rule, ...]:
+    """Rules for ISO-8601 timestamps with a zone: present (unless optional), parseable, not in the future."""
+    rules: list[Rule] = []
+    for name in fields:
+        value = f"payload->>'{name}'"
+        if not optional:
+            rules.append(Rule(f"missing {name}", f"nullif(trim({value}), '') is null"))
+        rules.append(
+            Rule(
+                f"unparseable timestamp in {name}",
+                f"nullif(trim({value}), '') is not null and try_cast({value} as timestamptz) is null",
+            )
+        )
+        rules.append(
+            Rule(
+                f"{name} in the future",
+                f"try_cast({value} as timestamptz) > now() + {FUTURE_TOLERANCE}",
+            )
+        )
+    return tuple(rules)
+
+
+def required(*fields: str) -> tuple[Rule, ...]:
+    return tuple(Rule(f"missing {name}", f"nullif(trim(payload->>'{name}'), '') is null") for name in fields)
+
+
+def in_range(name: str, low: float, high: float, *, integer: bool = False) -> Rule:
+    value = f"nullif(trim(payload->>'{name}'), '')"
+    number = f"try_cast({value} as double)"
+    integer_check = f" or {number} <> floor({number})" if integer else ""
+    return Rule(
+        f"{name} out of range [{low:g}, {high:g}]",
+        f"{value} is not null and ({number} is null or {number} < {low} or {number} > {high}{integer_check})",
+    )
+
+
+def accepted_values(name: str, values: Iterable[str]) -> Rule:
+    listed = ", ".join(f"'{value}'" for value in values)
+    return Rule(f"unknown {name}", f"coalesce(payload->>'{name}', '') not in ({listed})")
+
+
+def create_raw_tables(connection: duckdb.DuckDBPyConnection, entities: Iterable[Entity]) -> None:
+    connection.execute(f"create schema if not exists {RAW_SCHEMA}")
+    connection.execute(
+        f"""
+        create table if not exists {RAW_SCHEMA}.ingested_files (
+            file_id integer primary key,
+            source varchar not null,
+            path varchar not null,
+            checksum varchar not null,
+            size_bytes bigint not null,
+            format varchar,
+            records_read bigint not null,
+            staged bigint not null,
+            quarantined bigint not null,
+            file_error varchar,
+            ingested_at timestamptz not null default now()
+        )
+        """
+    )
+    connection.execute(
+        f"""
+        create table if not exists {RAW_SCHEMA}.quarantine (
+            file_id integer not null,
+            source varchar not null,
+            entity varchar,
+            path varchar not null,
+            record_number bigint,
+            reason varchar not null,
+            raw_text varchar
+        )
+        """
+    )
+    for entity in entities:
+        connection.execute(
+            f"""
+            create table if not exists {entity.table} (
+                file_id integer not null,
+                record_number bigint not null,
+                payload json not null
+            )
+            """
+        )
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _already_ingested(connection: duckdb.DuckDBPyConnection, source: str, checksum: str) -> bool:
+    row = connection.execute(
+        f"select count(*) from {RAW_SCHEMA}.ingested_files where source = ? and checksum = ?",
+        [source, checksum],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _next_file_id(connection: duckdb.DuckDBPyConnection) -> int:
+    row = connection.execute(f"select coalesce(max(file_id), 0) + 1 from {RAW_SCHEMA}.ingested_files").fetchone()
+    return int(row[0]) if row else 1
+
+
+def _reason_sql(entity: Entity) -> str:
+    if not entity.rules:
+        return "parse_error"
+    cases = " ".join(f"when {rule.condition} then '{rule.reason}'" for rule in entity.rules)
+    return f"coalesce(parse_error, case {cases} end)"
+
+
+def _stage_parsed(
+    connection: duckdb.DuckDBPyConnection, file_id: int, source: str, path: Path, fmt: FileFormat, result: FileResult
+) -> None:
+    relation_sql = fmt.parser(connection, path)
+    connection.execute(
+        f"""
+        create or replace temp table parsed_records as
+        select record_number, payload, raw_text, {_reason_sql(fmt.entity)} as reason
+        from ({relation_sql})
+        """
+    )
+    connection.execute(
+        f"""
+        insert into {fmt.entity.table}
+        select ?, record_number, payload from parsed_records where reason is null order by record_number
+        """,
+        [file_id],
+    )
+    connection.execute(
+        f"""
+        insert into {RAW_SCHEMA}.quarantine
+        select ?, ?, ?, ?, record_number, reason, coalesce(raw_text, payload::varchar)
+        from parsed_records where reason is not null order by record_number
+        """,
+        [file_id, source, fmt.entity.name, str(path)],
+    )
+    counts = connection.execute(
+        "select reason, count(*) from parsed_records group by all order by reason nulls first"
+    ).fetchall()
+    for reason, count in counts:
+        result.records_read += count
+        if reason is None:
+            result.staged += count
+        else:
+            result.quarantined += count
+            result.quarantine_reasons[reason] = count
+    connection.execute("drop table parsed_records")
+
+
+def ingest_file(
+    connection: duckdb.DuckDBPyConnection,
+    source: str,
+    path: Path,
+    detect_format: Callable[[duckdb.DuckDBPyConnection, Path], FileFormat],
+) -> FileResult:
+    """Ingest one file in its own transaction: it is staged and quarantined whole, or not at all."""
+    result = FileResult(source=source, path=str(path), checksum=file_checksum(path), size_bytes=path.stat().st_size)
+    if _already_ingested(connection, source, result.checksum):
+        result.skipped = True
+        return result
+    connection.execute("begin transaction")
+    try:
+        file_id = _next_file_id(connection)
+        try:
+            fmt = detect_format(connection, path)
+            result.format = fmt.name
+            _stage_parsed(connection, file_id, source, path, fmt, result)
+        except (FileRejected, duckdb.Error, UnicodeDecodeError) as error:
+            # The file as a whole is unreadable: quarantine it as one record and let the other files go on.
+            connection.execute("rollback")
+            connection.execute("begin transaction")
+            _reject_whole_file(connection, file_id, source, path, _short_reason(error), result)
+        connection.execute(
+            f"""
+            insert into {RAW_SCHEMA}.ingested_files
+                (file_id, source, path, checksum, size_bytes, format, records_read, staged, quarantined, file_error)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                file_id,
+                source,
+                str(path),
+                result.checksum,
+                result.size_bytes,
+                result.format,
+                result.records_read,
+                result.staged,
+                result.quarantined,
+                result.file_error,
+            ],
+        )
+        connection.execute("commit")
+    except BaseException:
+        connection.execute("rollback")
+        raise
+    return result
+
+
+def _short_reason(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text[:300]
+
+
+def _reject_whole_file(
+    connection: duckdb.DuckDBPyConnection, file_id: int, source: str, path: Path, reason: str, result: FileResult
+) -> None:
+    result.file_error = reason
+    result.records_read = 1
+    result.staged = 0
+    result.quarantined = 1
+    result.quarantine_reasons = {f"unreadable file: {reason}": 1}
+    raw_text = path.read_bytes()[:10_000].decode("utf-8", errors="replace")
+    connection.execute(
+        f"insert into {RAW_SCHEMA}.quarantine values (?, ?, null, ?, null, ?, ?)",
+        [file_id, source, str(path), f"unreadable file: {reason}", raw_text],
+    )
+
+
+def landed_files(folder: Path) -> list[Path]:
+    """Files of a landing folder in name order (hidden and partial files excluded), so ingestion is repeatable."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.is_file() and not path.name.startswith(".") and not path.name.endswith((".part", ".tmp"))
+    )
+
+
+def export_quarantine(connection: duckdb.DuckDBPyConnection, quarantine_dir: Path) -> Path:
+    """Write the whole quarantine table as CSV, so rejected records can be read without DuckDB."""
+    quarantine_dir.mkdir(parents=True, exist_ok=True)
+    target = quarantine_dir / "quarantine.csv"
+    tmp = target.with_suffix(".csv.tmp")
+    connection.execute(
+        f"""
+        copy (
+            select f.source, q.path as source_file, q.record_number, q.reason, q.raw_text, f.ingested_at
+            from {RAW_SCHEMA}.quarantine q join {RAW_SCHEMA}.ingested_files f using (file_id)
+            order by q.file_id, q.record_number
+        ) to '{tmp}' (header, delimiter ',')
+        """
+    )
+    tmp.replace(target)
+    return target

@@ -1,0 +1,155 @@
+"""DuckDB readers for the landing formats. Each returns the SQL of a relation
+(record_number, payload JSON, raw_text, parse_error) so that parsing stays inside DuckDB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from .core import FileRejected, Parser
+
+
+def sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _check_utf8(path: Path) -> None:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise FileRejected(f"not UTF-8 text (line {number}, byte {error.start})") from error
+
+
+def text_lines_sql(path: Path) -> str:
+    """Lines of a text file with their 1-based line numbers; a trailing CR is dropped, blank lines are kept."""
+    _check_utf8(path)
+    return f"""
+        select unnest(range(1, len(lines) + 1)) as line_number, unnest(lines) as line
+        from (
+            select string_split(regexp_replace(content, '\\r?\\n$', ''), chr(10)) as lines
+            from read_text({sql_literal(str(path))})
+        )
+    """
+
+
+def json_document(key: str) -> Parser:
+    """One JSON document holding an array of records under `key` (a page of a Zendesk export)."""
+
+    def parse(connection: duckdb.DuckDBPyConnection, path: Path) -> str:
+        _check_utf8(path)
+        document = f"(select content from read_text({sql_literal(str(path))}))"
+        row = connection.execute(
+            f"select json_valid(content), json_type(try_cast(content as json)->'{key}') from {document}"
+        ).fetchone()
+        if not row or not row[0]:
+            raise FileRejected("unparseable JSON document (truncated or malformed)")
+        if row[1] != "ARRAY":
+            raise FileRejected(f"JSON document has no '{key}' array")
+        return f"""
+            select unnest(range(1, len(records) + 1)) as record_number, unnest(records) as payload,
+                   null::varchar as raw_text, null::varchar as parse_error
+            from (select from_json(content::json->'{key}', '["json"]') as records from {document})
+        """
+
+    return parse
+
+
+def json_lines(connection: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """JSON Lines: one record per non-blank line; an unparseable line is quarantined on its own."""
+    return f"""
+        select line_number as record_number,
+               case when json_valid(line) and json_type(line::json) = 'OBJECT' then line::json end as payload,
+               line as raw_text,
+               case when not json_valid(line) then 'unparseable JSON line'
+                    when json_type(line::json) <> 'OBJECT' then 'JSON line is not an object' end as parse_error
+        from ({text_lines_sql(path)})
+        where trim(line) <> ''
+    """
+
+
+QUEUE_LOG_FIELDS = ("epoch", "callid", "queuename", "agent", "event")
+
+
+def queue_log(connection: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """Asterisk queue_log: `epoch|callid|queuename|agent|event|data1|...`, any number of data fields."""
+    named = ", ".join(f"'{name}', fields[{index}]" for index, name in enumerate(QUEUE_LOG_FIELDS, start=1))
+    return f"""
+        select line_number as record_number,
+               case when parse_error is null
+                    then json_object({named}, 'data', fields[6:]) end as payload,
+               line as raw_text,
+               parse_error
+        from (
+            select line_number, line, fields,
+                   case when len(fields) < 5 then 'queue_log line with fewer than 5 fields'
+                        when try_cast(fields[1] as bigint) is null then 'unparseable epoch'
+                        when trim(fields[5]) = '' then 'missing event' end as parse_error
+            from (select line_number, line, string_split(line, '|') as fields from ({text_lines_sql(path)}))
+            where trim(line) <> ''
+        )
+    """
+
+
+def _csv_options(path: Path) -> str:
+    return f"""{sql_literal(str(path))}, header = true, all_varchar = true, auto_detect = true,
+               strict_mode = true, store_rejects = true, rejects_table = 'csv_reject_errors',
+               rejects_scan = 'csv_reject_scans'"""
+
+
+def csv_records(skip_data_rows: int = 0) -> Parser:
+    """A CSV file with a header row; malformed lines are quarantined with DuckDB's own reject reasons.
+
+    `skip_data_rows` drops extra header rows that follow the first one (Qualtrics has two)."""
+
+    def parse(connection: duckdb.DuckDBPyConnection, path: Path) -> str:
+        _check_utf8(path)
+        connection.execute("drop table if exists csv_reject_errors")
+        connection.execute("drop table if exists csv_reject_scans")
+        connection.execute(
+            f"""
+            create or replace temp table csv_rows as
+            select row_number() over () as data_row, to_json(t) as payload
+            from read_csv({_csv_options(path)}) t
+            """
+        )
+        connection.execute(
+            """
+            create or replace temp table csv_rejects as
+            select line as record_number, csv_line as raw_text,
+                   'malformed CSV line: ' || lower(error_type) || ' (' || error_message || ')' as parse_error
+            from csv_reject_errors
+            """
+        )
+        return f"""
+            select data_row - {skip_data_rows} as record_number, payload, null::varchar as raw_text,
+                   null::varchar as parse_error
+            from csv_rows where data_row > {skip_data_rows}
+            union all
+            select record_number, null::json, raw_text, parse_error from csv_rejects
+        """
+
+    return parse
+
+
+def first_line(path: Path, limit: int = 65536) -> str:
+    with path.open("rb") as handle:
+        return handle.readline(limit).decode("utf-8", errors="replace").lstrip("\ufeff").strip()
+
+
+def csv_header(path: Path) -> list[str]:
+    line = first_line(path)
+    return [column.strip().strip('"') for column in line.split(",")] if line else []
+
+
+def json_document_keys(connection: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """Top-level keys of a JSON document; raises FileRejected when it is not a JSON object."""
+    _check_utf8(path)
+    row = connection.execute(
+        f"select json_keys(try_cast(content as json)) from read_text({sql_literal(str(path))})"
+    ).fetchone()
+    if not row or row[0] is None:
+        raise FileRejected("unparseable JSON document (truncated or malformed)")
+    return list(row[0])

@@ -1,0 +1,59 @@
+"""User-edited reference data: roster, queues and targets. The latest ingested version of each file wins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from .core import Entity, FileFormat, FileRejected, Rule, Source, accepted_values, required
+from .readers import csv_header, csv_records
+
+
+def _dates(*fields: str, optional: bool = False) -> tuple[Rule, ...]:
+    rules = []
+    for name in fields:
+        value = f"nullif(trim(payload->>'{name}'), '')"
+        condition = f"try_cast({value} as date) is null"
+        if optional:
+            condition = f"{value} is not null and {condition}"
+        rules.append(Rule(f"unparseable date in {name}", condition))
+    return tuple(rules)
+
+
+ROSTER = Entity(
+    "roster",
+    (*required("agent_id", "team_id"), *_dates("valid_from"), *_dates("valid_to", optional=True)),
+)
+QUEUES = Entity("queues", required("queue", "team_id"))
+TARGETS = Entity(
+    "targets",
+    (
+        *required("metric", "scope_type", "grain", "target", "direction"),
+        accepted_values("scope_type", ("org", "team", "agent")),
+        accepted_values("grain", ("day", "week", "month")),
+        accepted_values("direction", ("higher_is_better", "lower_is_better")),
+        Rule("target not a number", "try_cast(payload->>'target' as double) is null"),
+        *_dates("valid_from", "valid_to", optional=True),
+    ),
+)
+
+REFERENCE_FILES = {
+    "roster": (ROSTER, ("agent_id", "team_id", "valid_from")),
+    "queues": (QUEUES, ("queue", "team_id")),
+    "targets": (TARGETS, ("metric", "scope_type", "grain", "target")),
+}
+
+
+def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
+    header = csv_header(path)
+    for name, (entity, columns) in REFERENCE_FILES.items():
+        if path.name.startswith(name) and path.suffix.lower() == ".csv":
+            missing = [column for column in columns if column not in header]
+            if missing:
+                raise FileRejected(f"unknown layout: {path.name} lacks columns {missing}")
+            return FileFormat(f"{name}_csv", entity, csv_records())
+    raise FileRejected(f"unknown layout: {path.name} is not roster.csv, queues.csv or targets.csv")
+
+
+REFERENCE = Source("reference", tuple(entity for entity, _ in REFERENCE_FILES.values()), detect_format)

@@ -1,0 +1,81 @@
+"""Ingest every new file of a source's landing folder, and summarise what happened for asset metadata."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from .core import RAW_SCHEMA, FileResult, Source, create_raw_tables, ingest_file, landed_files
+
+
+@dataclass
+class SourceSummary:
+    source: str
+    files: list[FileResult] = field(default_factory=list)
+    raw_rows: dict[str, int] = field(default_factory=dict)
+    window: tuple[str | None, str | None] = (None, None)
+
+    @property
+    def ingested(self) -> list[FileResult]:
+        return [result for result in self.files if not result.skipped]
+
+    @property
+    def records_read(self) -> int:
+        return sum(result.records_read for result in self.ingested)
+
+    @property
+    def staged(self) -> int:
+        return sum(result.staged for result in self.ingested)
+
+    @property
+    def quarantined(self) -> int:
+        return sum(result.quarantined for result in self.ingested)
+
+    @property
+    def quarantine_reasons(self) -> dict[str, int]:
+        reasons: Counter[str] = Counter()
+        for result in self.ingested:
+            reasons.update(result.quarantine_reasons)
+        return dict(sorted(reasons.items()))
+
+    @property
+    def unreadable_files(self) -> list[str]:
+        return [f"{Path(result.path).name}: {result.file_error}" for result in self.ingested if result.file_error]
+
+
+def ingest_source(connection: duckdb.DuckDBPyConnection, source: Source, folder: Path) -> SourceSummary:
+    create_raw_tables(connection, source.entities)
+    summary = SourceSummary(source.name)
+    for path in landed_files(folder):
+        summary.files.append(ingest_file(connection, source.name, path, source.detect_format))
+    for entity in source.entities:
+        row = connection.execute(f"select count(*) from {entity.table}").fetchone()
+        summary.raw_rows[entity.table] = int(row[0]) if row else 0
+    summary.window = _data_window(connection, source)
+    return summary
+
+
+def _data_window(connection: duckdb.DuckDBPyConnection, source: Source) -> tuple[str | None, str | None]:
+    parts = [
+        f"select try_cast({entity.event_time} as timestamptz) as event_time from {entity.table}"
+        for entity in source.entities
+        if entity.event_time
+    ]
+    if not parts:
+        return (None, None)
+    row = connection.execute(
+        f"select min(event_time)::varchar, max(event_time)::varchar from ({' union all '.join(parts)})"
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def file_manifest(connection: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """The ingest manifest: one row per file ever ingested, with raw = staged + quarantined counts."""
+    cursor = connection.execute(
+        f"select * exclude (file_id) from {RAW_SCHEMA}.ingested_files order by file_id"
+    )
+    columns = [description[0] for description in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

@@ -1,0 +1,53 @@
+"""Dagster resources: the warehouse (paths, time zone, DuckDB build database) and dbt."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+from dagster import ConfigurableResource
+from dagster_dbt import DbtCliResource
+
+from .settings import DBT_PROJECT_DIR, Settings, load_settings, validate_timezone
+
+
+class WarehouseResource(ConfigurableResource):
+    """Where data lives (SPEC section 3). Fields left unset come from the SUPPORT_KPI_* environment variables."""
+
+    home: str | None = None
+    landing: str | None = None
+    timezone: str | None = None
+
+    def settings(self) -> Settings:
+        base = load_settings()
+        home = Path(self.home).resolve() if self.home else base.home
+        landing = Path(self.landing).resolve() if self.landing else (
+            base.landing if self.home is None else home / "landing"
+        )
+        timezone = validate_timezone(self.timezone) if self.timezone else base.timezone
+        return Settings(home=home, landing=landing, timezone=timezone)
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to the build database (never the published one)."""
+        settings = self.settings()
+        settings.ensure_dirs()
+        connection = duckdb.connect(str(settings.build_database))
+        try:
+            yield connection
+        finally:
+            connection.close()
+
+
+def dbt_executable() -> str:
+    """The dbt beside the running Python: a console script from an unactivated venv has no dbt on PATH."""
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=os.fspath(DBT_PROJECT_DIR), dbt_executable=dbt_executable())
