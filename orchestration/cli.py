@@ -68,11 +68,16 @@ def command_run(arguments: argparse.Namespace) -> int:
     result = run_pipeline(settings)
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
-        print(f"run {result.run_id} FAILED; nothing was published. Failed steps: {', '.join(failed) or '?'}",
-              file=sys.stderr)
+        print(
+            f"run {result.run_id} FAILED; nothing was published. Failed steps: {', '.join(failed) or '?'}",
+            file=sys.stderr,
+        )
         for event in result.all_events:
             if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-                print(f"  {event.step_key}: {event.step_failure_data.error.message.strip()[:2000]}", file=sys.stderr)
+                print(
+                    f"  {event.step_key}: {event.step_failure_data.error.message.strip()[:2000]}",
+                    file=sys.stderr,
+                )
         return 1
     print(f"run {result.run_id} succeeded")
     print_summary(settings.published_database)
@@ -134,8 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--days", type=int, default=90)
     generate.add_argument("--agents", type=int, default=12)
     generate.add_argument("--seed", type=int, default=7)
-    generate.add_argument("--end-date", type=date.fromisoformat, default=None,
-                          help="first day after the generated data (YYYY-MM-DD); fixed by default")
+    generate.add_argument(
+        "--end-date",
+        type=date.fromisoformat,
+        default=None,
+        help="first day after the generated data (YYYY-MM-DD); fixed by default",
+    )
     generate.set_defaults(handler=command_generate)
 
     run = commands.add_parser("run", help="ingest, build, check and publish; non-zero exit when blocked")

@@ -92,9 +92,7 @@ def publish(settings: Settings, run_id: str, check_summary: dict[str, object]) -
         build.execute(f"attach '{staging_file}' as publish")
         build.execute(f"create schema publish.{MARTS_SCHEMA}")
         for table in tables:
-            build.execute(
-                f"create table publish.{MARTS_SCHEMA}.{table} as select * from {MARTS_SCHEMA}.{table}"
-            )
+            build.execute(f"create table publish.{MARTS_SCHEMA}.{table} as select * from {MARTS_SCHEMA}.{table}")
             count = build.execute(f"select count(*) from publish.{MARTS_SCHEMA}.{table}").fetchone()
             row_counts[table] = int(count[0]) if count else 0
         build.execute("checkpoint publish")

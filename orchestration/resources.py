@@ -25,8 +25,8 @@ class WarehouseResource(ConfigurableResource):
     def settings(self) -> Settings:
         base = load_settings()
         home = Path(self.home).resolve() if self.home else base.home
-        landing = Path(self.landing).resolve() if self.landing else (
-            base.landing if self.home is None else home / "landing"
+        landing = (
+            Path(self.landing).resolve() if self.landing else (base.landing if self.home is None else home / "landing")
         )
         timezone = validate_timezone(self.timezone) if self.timezone else base.timezone
         return Settings(home=home, landing=landing, timezone=timezone)

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: every model an asset with its lineage, every dbt test an asset check."""
 
-
 import json
 import os
 import sys
@@ -9,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from ..resources import WarehouseResource
 from ..settings import DBT_PROJECT_DIR

@@ -1,6 +1,5 @@
 """The published warehouse: runs after the dbt build (models and tests) of the same run succeeded."""
 
-
 import json
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset

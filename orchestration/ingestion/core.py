@@ -196,7 +196,12 @@ def _reason_sql(entity: Entity) -> str:
 
 
 def _stage_parsed(
-    connection: duckdb.DuckDBPyConnection, file_id: int, source: str, path: Path, fmt: FileFormat, result: FileResult
+    connection: duckdb.DuckDBPyConnection,
+    file_id: int,
+    source: str,
+    path: Path,
+    fmt: FileFormat,
+    result: FileResult,
 ) -> None:
     relation_sql = fmt.parser(connection, path)
     connection.execute(
@@ -289,7 +294,12 @@ def _short_reason(error: BaseException) -> str:
 
 
 def _reject_whole_file(
-    connection: duckdb.DuckDBPyConnection, file_id: int, source: str, path: Path, reason: str, result: FileResult
+    connection: duckdb.DuckDBPyConnection,
+    file_id: int,
+    source: str,
+    path: Path,
+    reason: str,
+    result: FileResult,
 ) -> None:
     result.file_error = reason
     result.records_read = 1

@@ -9,8 +9,17 @@ import duckdb
 from .core import Entity, FileFormat, FileRejected, Rule, Source, required, timestamps
 from .readers import csv_header, csv_records
 
-QA_COLUMNS = ("review_id", "reviewed_at", "reviewer_id", "agent_id", "interaction_type", "interaction_id",
-              "criterion", "score", "max_score")
+QA_COLUMNS = (
+    "review_id",
+    "reviewed_at",
+    "reviewer_id",
+    "agent_id",
+    "interaction_type",
+    "interaction_id",
+    "criterion",
+    "score",
+    "max_score",
+)
 
 QA_REVIEWS = Entity(
     "qa_reviews",

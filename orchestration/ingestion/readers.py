@@ -24,13 +24,16 @@ def _check_utf8(path: Path) -> None:
 
 
 def text_lines_sql(path: Path) -> str:
-    """Lines of a text file with their 1-based line numbers; a trailing CR is dropped, blank lines are kept."""
+    """Lines of a text file with their 1-based line numbers; a CR before the LF is dropped, blank lines are kept."""
     _check_utf8(path)
     return f"""
-        select unnest(range(1, len(lines) + 1)) as line_number, unnest(lines) as line
+        select line_number, rtrim(line, chr(13)) as line
         from (
-            select string_split(regexp_replace(content, '\\r?\\n$', ''), chr(10)) as lines
-            from read_text({sql_literal(str(path))})
+            select unnest(range(1, len(lines) + 1)) as line_number, unnest(lines) as line
+            from (
+                select string_split(regexp_replace(content, '\\r?\\n$', ''), chr(10)) as lines
+                from read_text({sql_literal(str(path))})
+            )
         )
     """
 

@@ -74,8 +74,6 @@ def _data_window(connection: duckdb.DuckDBPyConnection, source: Source) -> tuple
 
 def file_manifest(connection: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     """The ingest manifest: one row per file ever ingested, with raw = staged + quarantined counts."""
-    cursor = connection.execute(
-        f"select * exclude (file_id) from {RAW_SCHEMA}.ingested_files order by file_id"
-    )
+    cursor = connection.execute(f"select * exclude (file_id) from {RAW_SCHEMA}.ingested_files order by file_id")
     columns = [description[0] for description in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

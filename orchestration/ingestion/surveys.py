@@ -17,7 +17,10 @@ def qualtrics_entity() -> Entity:
         (
             *required("ResponseId", "RecordedDate"),
             # RecordedDate carries no zone (it is read in the qualtrics_timezone dbt var).
-            Rule("unparseable timestamp in RecordedDate", "try_cast(payload->>'RecordedDate' as timestamp) is null"),
+            Rule(
+                "unparseable timestamp in RecordedDate",
+                "try_cast(payload->>'RecordedDate' as timestamp) is null",
+            ),
             in_range(dbt_var("qualtrics_nps_question"), 0, 10, integer=True),
             in_range(dbt_var("qualtrics_csat_question"), 1, 5, integer=True),
         ),

@@ -1,0 +1,182 @@
+"""Parsers and the raw ingestion contract: every record staged or quarantined with a reason, never doubled."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.ingestion import ALL_SOURCES, HELPDESK, SURVEYS, TELEPHONY
+from orchestration.ingestion.core import RAW_SCHEMA
+from orchestration.ingestion.runner import file_manifest, ingest_source
+
+from .conftest import SMALL_LANDING
+
+
+@pytest.fixture
+def connection() -> duckdb.DuckDBPyConnection:
+    with duckdb.connect() as con:
+        yield con
+
+
+def quarantine(connection: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return connection.execute(
+        f"select record_number, reason, raw_text from {RAW_SCHEMA}.quarantine order by file_id, record_number"
+    ).fetchall()
+
+
+def write(folder: Path, name: str, text: str | bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
+    return path
+
+
+def test_queue_log_both_layouts_and_bad_lines(connection, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "queue_log",
+        "1772442000|1.1|q1|NONE|ENTERQUEUE||15550100|1\n"  # newer layout: url, callerid, position
+        "1772442010|1.1|q1|PJSIP/1001|CONNECT|10|1.2\n"  # older layout: no ringtime
+        "garbage line\n"
+        "notanepoch|1.1|q1|NONE|ABANDON|1|1|3\n"
+        "\n",
+    )
+    summary = ingest_source(connection, TELEPHONY, tmp_path)
+    assert (summary.records_read, summary.staged, summary.quarantined) == (4, 2, 2)
+    assert quarantine(connection) == [
+        (3, "queue_log line with fewer than 5 fields", "garbage line"),
+        (4, "unparseable epoch", "notanepoch|1.1|q1|NONE|ABANDON|1|1|3"),
+    ]
+    rows = connection.execute(
+        f"select payload->>'event', payload->'data' from {RAW_SCHEMA}.asterisk_queue_log order by record_number"
+    ).fetchall()
+    assert [(event, json.loads(data)) for event, data in rows] == [
+        ("ENTERQUEUE", ["", "15550100", "1"]),
+        ("CONNECT", ["10", "1.2"]),
+    ]
+
+
+def test_zendesk_page_truncated_file_is_quarantined_whole_and_others_go_on(connection, tmp_path: Path) -> None:
+    write(tmp_path, "tickets_0001.json", '{"tickets": [{"id": 1, "created_at": "2026-03-02T09:00:00Z"')
+    write(
+        tmp_path,
+        "tickets_0002.json",
+        json.dumps(
+            {
+                "tickets": [
+                    {
+                        "id": 2,
+                        "created_at": "2026-03-02T09:00:00Z",
+                        "updated_at": "2026-03-02T09:00:00Z",
+                        "status": "open",
+                    },
+                    {
+                        "id": 3,
+                        "created_at": "2026-03-02T09:00:00Z",
+                        "updated_at": "2026-03-02T09:00:00Z",
+                        "status": "escalated",
+                    },
+                    {
+                        "created_at": "2026-03-02T09:00:00Z",
+                        "updated_at": "2026-03-02T09:00:00Z",
+                        "status": "new",
+                    },
+                    {
+                        "id": 5,
+                        "created_at": "yesterday",
+                        "updated_at": "2026-03-02T09:00:00Z",
+                        "status": "new",
+                    },
+                ],
+                "end_of_stream": True,
+            }
+        ),
+    )
+    summary = ingest_source(connection, HELPDESK, tmp_path)
+    assert summary.unreadable_files == ["tickets_0001.json: unparseable JSON document (truncated or malformed)"]
+    assert [(number, reason) for number, reason, _ in quarantine(connection)] == [
+        (None, "unreadable file: unparseable JSON document (truncated or malformed)"),
+        (2, "unknown status"),
+        (3, "missing id"),
+        (4, "unparseable timestamp in created_at"),
+    ]
+    assert connection.execute(f"select payload->>'id' from {RAW_SCHEMA}.zendesk_tickets").fetchall() == [("2",)]
+
+
+def test_json_lines_bad_line_quarantined_with_its_line_number(connection, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "ticket_events_0001.jsonl",
+        '{"id": 1, "ticket_id": 7, "created_at": "2026-03-02T09:00:00Z", "child_events": []}\r\n'
+        '{"id": 2, "ticket_id": 7, "created_at": "2026-03-02T09:0\r\n'
+        "[1, 2]\r\n"
+        '{"id": 3, "ticket_id": 7, "created_at": "2026-03-02T10:00:00+02:00", "child_events": []}\r\n',
+    )
+    summary = ingest_source(connection, HELPDESK, tmp_path)
+    assert (summary.staged, summary.quarantined) == (2, 2)
+    assert [(number, reason) for number, reason, _ in quarantine(connection)] == [
+        (2, "unparseable JSON line"),
+        (3, "JSON line is not an object"),
+    ]
+
+
+def test_qualtrics_three_header_rows_are_not_records(connection, tmp_path: Path) -> None:
+    shutil.copy(SMALL_LANDING / "surveys" / "qualtrics_export.csv", tmp_path / "qualtrics_export.csv")
+    summary = ingest_source(connection, SURVEYS, tmp_path)
+    # 8 response rows (one repeated, one with NPS 11); the question-text and ImportId rows are headers.
+    assert (summary.records_read, summary.staged, summary.quarantined) == (8, 7, 1)
+    assert quarantine(connection)[0][:2] == (8, "Q_NPS out of range [0, 10]")
+    first = connection.execute(
+        f"select payload->>'ResponseId', payload->>'Q_COMMENT' from {RAW_SCHEMA}.qualtrics_responses "
+        "order by record_number limit 2"
+    ).fetchall()
+    assert first == [("R_001", 'Great, fast "help"'), ("R_002", "Slow\nanswer")]
+
+
+def test_unknown_layout_and_non_utf8_files_are_quarantined_whole(connection, tmp_path: Path) -> None:
+    write(tmp_path, "notes.txt", "hello")
+    write(tmp_path, "qualtrics_latin1.csv", "ResponseId,Status\nR_1,caf\xe9\n".encode("latin-1"))
+    summary = ingest_source(connection, SURVEYS, tmp_path)
+    assert sorted(summary.unreadable_files) == [
+        "notes.txt: unknown layout: notes.txt is not a Qualtrics CSV export with three header rows",
+        "qualtrics_latin1.csv: unknown layout: qualtrics_latin1.csv is not a Qualtrics CSV export with three "
+        "header rows",
+    ]
+    assert summary.records_read == summary.quarantined == 2
+
+
+def test_fixture_folder_counts_and_idempotent_reingest(connection) -> None:
+    for source in ALL_SOURCES:
+        ingest_source(connection, source, SMALL_LANDING / source.name)
+    manifest = {Path(str(row["path"])).name: row for row in file_manifest(connection)}
+    expected = {  # file: (records read, staged, quarantined), counted by hand from the fixture files
+        "tickets_0001.json": (4, 4, 0),
+        "tickets_0002.json": (4, 4, 0),
+        "ticket_events_0001.json": (5, 5, 0),
+        "ticket_events_0002.jsonl": (9, 8, 1),
+        "users.json": (7, 7, 0),
+        "groups.json": (2, 2, 0),
+        "queue_log": (20, 19, 1),
+        "qualtrics_export.csv": (8, 7, 1),
+        "qa_reviews.csv": (4, 4, 0),
+        "roster.csv": (4, 4, 0),
+        "queues.csv": (2, 2, 0),
+        "targets.csv": (7, 7, 0),
+    }
+    assert {name: (row["records_read"], row["staged"], row["quarantined"]) for name, row in manifest.items()} == (
+        expected
+    )
+    raw_before = connection.execute(f"select count(*) from {RAW_SCHEMA}.zendesk_tickets").fetchone()
+
+    for source in ALL_SOURCES:
+        summary = ingest_source(connection, source, SMALL_LANDING / source.name)
+        assert summary.ingested == []  # every file already ingested (same checksum): skipped
+    assert connection.execute(f"select count(*) from {RAW_SCHEMA}.zendesk_tickets").fetchone() == raw_before
+    assert len(file_manifest(connection)) == len(expected)
