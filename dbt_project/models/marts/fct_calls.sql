@@ -3,23 +3,22 @@ with calls as (
     select * from {{ ref('int_queue_calls') }}
 ),
 
-agents as (
-    select distinct asterisk_agent, agent_id
-    from {{ ref('int_agent_team_history') }}
-    where asterisk_agent is not null
-),
-
 queues as (
     select * from {{ ref('stg_reference__queues') }}
 ),
 
 with_agent as (
+    -- The Asterisk interface belongs to the roster agent holding it at queue entry (interfaces get reused).
     select
         calls.*,
-        agents.agent_id,
+        membership.agent_id,
+        membership.team_id as agent_team_id,
         queues.team_id as queue_team_id
     from calls
-    left join agents using (asterisk_agent)
+    left join {{ ref('int_agent_team_history') }} as membership
+        on membership.asterisk_agent = calls.asterisk_agent
+        and calls.entered_at >= membership.valid_from_at
+        and (membership.valid_to_at is null or calls.entered_at < membership.valid_to_at)
     left join queues using (queue)
 ),
 
@@ -39,11 +38,10 @@ final as (
         with_agent.asterisk_agent,
         with_agent.agent_id,
         -- The answering agent's team at queue entry; the queue's team for unanswered calls.
-        case when with_agent.outcome = 'answered' then membership.team_id else with_agent.queue_team_id end
+        case when with_agent.outcome = 'answered' then with_agent.agent_team_id else with_agent.queue_team_id end
             as team_id,
         with_agent.queue_team_id
     from with_agent
-    {{ join_team_membership('with_agent.agent_id', 'with_agent.entered_at') }}
 )
 
 select * from final

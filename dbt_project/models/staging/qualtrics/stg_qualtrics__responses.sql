@@ -26,9 +26,9 @@ final as (
         timezone('{{ var("qualtrics_timezone") }}', recorded_at_local) as responded_at,
         status,
         is_finished,
-        status in (
+        coalesce(status in (
             {%- for status in var('qualtrics_counted_statuses') %}'{{ status }}'{{ ", " if not loop.last }}{% endfor -%}
-        ) and is_finished as is_counted,
+        ), false) and is_finished as is_counted,
         nps_score,
         csat_score,
         comment,

@@ -1,0 +1,109 @@
+"""The whole pipeline, as a user runs it, on generated demo exports: generate -> run -> published warehouse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.demo_data import generate
+
+from .conftest import run_cli
+
+SPEC_KPI_COLUMNS = [
+    "period_grain", "period_start", "scope_type", "scope_id", "scope_name", "metric", "value", "numerator",
+    "denominator", "sample_size", "is_complete_period",
+]  # fmt: skip
+ALL_SCOPES = {"org", "team", "agent"}
+METRIC_SCOPES = {
+    "tickets_created": ALL_SCOPES,
+    "first_reply_minutes_median": ALL_SCOPES,
+    "first_reply_within_1h_rate": ALL_SCOPES,
+    "abandon_rate": {"org", "team"},
+    "service_level_rate": {"org", "team"},
+    "asa_seconds": ALL_SCOPES,
+    "nps": ALL_SCOPES,
+    "csat_rate": ALL_SCOPES,
+}
+
+
+@pytest.fixture(scope="module")
+def generated_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, int]]:
+    landing = tmp_path_factory.mktemp("landing")
+    home = tmp_path_factory.mktemp("home")
+    completed = run_cli("generate", "--out", str(landing), "--days", "35", "--agents", "6", "--seed", "3",
+                        home=home, landing=landing)  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    counts = generate(tmp_path_factory.mktemp("again"), days=35, agents=6, seed=3)
+    completed = run_cli("run", home=home, landing=landing)
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    assert "succeeded" in completed.stdout
+    return home, landing, counts
+
+
+def kpi_rows(home: Path) -> list[tuple]:
+    with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as connection:
+        # Rounded: parallel float sums may differ in the last bits between runs.
+        return connection.execute(
+            "select * replace (round(value, 9) as value, round(numerator, 9) as numerator, "
+            "round(denominator, 9) as denominator) from marts.kpi_metrics order by all"
+        ).fetchall()
+
+
+def test_published_kpi_metrics_has_spec_columns_and_every_metric_scope(generated_run) -> None:
+    home, _, _ = generated_run
+    with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as connection:
+        columns = [row[0] for row in connection.execute("describe marts.kpi_metrics").fetchall()]
+        present = connection.execute(
+            "select metric, period_grain, list(distinct scope_type) from marts.kpi_metrics group by all"
+        ).fetchall()
+    assert columns == SPEC_KPI_COLUMNS
+    found = {(metric, grain): set(scopes) for metric, grain, scopes in present}
+    for metric, scopes in METRIC_SCOPES.items():
+        for grain in ("day", "week", "month"):
+            assert found.get((metric, grain)) == scopes, (metric, grain)
+
+
+def test_rates_are_ratios_of_their_numerator_and_denominator(generated_run) -> None:
+    home, _, _ = generated_run
+    with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as connection:
+        bad = connection.execute(
+            """
+            select count(*) from marts.kpi_metrics m join marts.metric_definitions d using (metric)
+            where d.kind = 'rate' and (denominator <= 0 or abs(value - numerator / denominator) > 1e-9
+                                       or value < 0 or value > 1)
+            """
+        ).fetchone()[0]
+    assert bad == 0
+
+
+def test_every_raw_record_is_staged_or_quarantined(generated_run) -> None:
+    home, _, counts = generated_run
+    with duckdb.connect(str(home / "build" / "warehouse.duckdb"), read_only=True) as connection:
+        files = connection.execute(
+            "select path, records_read, staged, quarantined from raw.ingested_files"
+        ).fetchall()
+        quarantined = connection.execute("select count(*) from raw.quarantine").fetchone()[0]
+    assert files and all(read == staged + bad for _, read, staged, bad in files)
+    # The generator reports what it injected: malformed lines and out-of-range scores.
+    assert quarantined == counts["malformed_records"] + counts["out_of_range_records"]
+    assert (home / "quarantine" / "quarantine.csv").read_text().count("\n") >= quarantined + 1
+
+
+def test_manifest_describes_the_publish(generated_run) -> None:
+    home, _, _ = generated_run
+    manifest = json.loads((home / "published" / "manifest.json").read_text())
+    assert manifest["version"] == 1
+    assert manifest["row_counts"]["kpi_metrics"] == len(kpi_rows(home))
+    assert set(manifest["data_window"]["as_of"]) == {"helpdesk", "telephony", "surveys", "quality"}
+
+
+def test_rerun_on_the_same_landing_changes_no_number(generated_run) -> None:
+    home, landing, _ = generated_run
+    before = kpi_rows(home)
+    completed = run_cli("run", home=home, landing=landing)
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    assert json.loads((home / "published" / "manifest.json").read_text())["version"] == 2
+    assert kpi_rows(home) == before
