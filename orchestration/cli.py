@@ -84,6 +84,14 @@ def command_run(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def format_value(value: float, unit: str) -> str:
+    if unit == "ratio":
+        return f"{value:.1%}"
+    if unit in ("minutes", "seconds", "hours", "score"):
+        return f"{value:,.1f}"
+    return f"{value:,.0f}"
+
+
 def print_summary(published: Path) -> None:
     """Org-level KPIs of the last complete month, next to their targets."""
     with duckdb.connect(str(published), read_only=True) as connection:
@@ -99,8 +107,9 @@ def print_summary(published: Path) -> None:
         listed = ", ".join(f"'{name}'" for name in SUMMARY_METRICS)
         rows = connection.execute(
             f"""
-            select m.metric, m.value, m.sample_size, t.target, t.direction, t.met
+            select m.metric, d.unit, m.value, m.sample_size, t.target, t.direction, t.met
             from marts.kpi_metrics m
+            join marts.metric_definitions d using (metric)
             left join marts.kpi_target_attainment t
                 using (period_grain, period_start, scope_type, scope_id, metric)
             where m.period_grain = 'month' and m.scope_type = 'org' and m.period_start = ?
@@ -111,12 +120,12 @@ def print_summary(published: Path) -> None:
         ).fetchall()
     print(f"\nOrg KPIs for {month:%B %Y} (last complete month):")
     print(f"  {'metric':<28} {'value':>10} {'n':>7}  target")
-    for metric, value, sample_size, target, direction, met in rows:
+    for metric, unit, value, sample_size, target, direction, met in rows:
         target_text = ""
         if target is not None:
             sign = ">=" if direction == "higher_is_better" else "<="
-            target_text = f"{sign} {target:g}  {'met' if met else 'MISSED'}"
-        print(f"  {metric:<28} {value:>10.3f} {int(sample_size):>7}  {target_text}")
+            target_text = f"{sign} {format_value(target, unit)}  {'met' if met else 'MISSED'}"
+        print(f"  {metric:<28} {format_value(value, unit):>10} {int(sample_size):>7}  {target_text}")
     print(f"\nPublished warehouse: {published}  (schema marts; open read-only)")
 
 

@@ -82,9 +82,7 @@ def test_rates_are_ratios_of_their_numerator_and_denominator(generated_run) -> N
 def test_every_raw_record_is_staged_or_quarantined(generated_run) -> None:
     home, _, counts = generated_run
     with duckdb.connect(str(home / "build" / "warehouse.duckdb"), read_only=True) as connection:
-        files = connection.execute(
-            "select path, records_read, staged, quarantined from raw.ingested_files"
-        ).fetchall()
+        files = connection.execute("select path, records_read, staged, quarantined from raw.ingested_files").fetchall()
         quarantined = connection.execute("select count(*) from raw.quarantine").fetchone()[0]
     assert files and all(read == staged + bad for _, read, staged, bad in files)
     # The generator reports what it injected: malformed lines and out-of-range scores.
