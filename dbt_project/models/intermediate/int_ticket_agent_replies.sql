@@ -1,23 +1,12 @@
--- Per ticket: public agent comments outside the creating audit (the replies), first reply and count.
-with comments as (
-    select * from {{ ref('stg_zendesk__ticket_comments') }}
-),
-
-agent_users as (
-    select * from {{ ref('int_zendesk_agent_users') }}
-),
-
-replies as (
-    select comments.ticket_id, comments.created_at
-    from comments
-    inner join agent_users on comments.author_id = agent_users.user_id
-    where comments.is_public and not comments.is_creating_audit
+-- Per ticket with at least one agent reply: the first reply and the number of replies.
+with replies as (
+    select * from {{ ref('int_ticket_replies') }}
 ),
 
 final as (
     select
         ticket_id,
-        min(created_at) as first_reply_at,
+        min(replied_at) as first_reply_at,
         count(*) as agent_reply_count
     from replies
     group by ticket_id

@@ -12,6 +12,10 @@ replies as (
     select * from {{ ref('int_ticket_agent_replies') }}
 ),
 
+handoffs as (
+    select * from {{ ref('int_ticket_handoffs') }}
+),
+
 helpdesk_as_of as (
     select as_of_at from {{ ref('int_source_as_of') }} where source_system = 'helpdesk'
 ),
@@ -68,6 +72,7 @@ final as (
             'unspecified'
         ) as contact_reason,
         attributed.requester_id,
+        attributed.assignee_id as assignee_zendesk_user_id,
         attributed.agent_zendesk_user_id,
         agent_users.agent_id,
         replies.first_reply_at,
@@ -81,10 +86,12 @@ final as (
         attributed.final_solved_at,
         {{ seconds_between('attributed.created_at', 'attributed.final_solved_at') }} / 3600.0 as resolution_hours,
         attributed.reopen_count,
+        coalesce(handoffs.handoff_count, 0) as handoff_count,
         attributed.satisfaction_score
     from attributed
     cross join helpdesk_as_of
     left join replies using (ticket_id)
+    left join handoffs using (ticket_id)
     left join {{ ref('int_zendesk_agent_users') }} as agent_users
         on agent_users.user_id = attributed.agent_zendesk_user_id
 )

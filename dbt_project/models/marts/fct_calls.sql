@@ -7,6 +7,18 @@ queues as (
     select * from {{ ref('stg_reference__queues') }}
 ),
 
+repeat_calls as (
+    -- Answered calls whose caller enters any queue again after the call ended, up to repeat_window_hours later.
+    select distinct answered.call_id, answered.queue
+    from calls as answered
+    inner join calls as later
+        on later.caller_number = answered.caller_number
+        and later.entered_at > coalesce(answered.ended_at, answered.answered_at)
+        and later.entered_at <= coalesce(answered.ended_at, answered.answered_at)
+            + interval ({{ var('repeat_window_hours') }}) hour
+    where answered.outcome = 'answered' and answered.caller_number is not null
+),
+
 with_agent as (
     -- The Asterisk interface belongs to the roster agent holding it at queue entry (interfaces get reused).
     select
@@ -35,13 +47,21 @@ final as (
             and with_agent.wait_seconds < {{ var('short_abandon_seconds') }} as is_short_abandon,
         with_agent.wait_seconds,
         with_agent.talk_seconds,
+        -- queue_log gives talk only: no hold or wrap time (generic call CSVs carry them).
+        null::double as hold_seconds,
+        null::double as wrap_seconds,
+        with_agent.talk_seconds as handle_seconds,
         with_agent.asterisk_agent,
         with_agent.agent_id,
         -- The answering agent's team at queue entry; the queue's team for unanswered calls.
         case when with_agent.outcome = 'answered' then with_agent.agent_team_id else with_agent.queue_team_id end
             as team_id,
-        with_agent.queue_team_id
+        with_agent.queue_team_id,
+        case when with_agent.outcome = 'answered' and with_agent.caller_number is not null
+            then repeat_calls.call_id is not null
+        end as is_repeat_call
     from with_agent
+    left join repeat_calls using (call_id, queue)
 )
 
 select * from final

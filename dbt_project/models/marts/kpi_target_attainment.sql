@@ -1,5 +1,6 @@
 -- kpi_metrics joined to the targets valid for the period (a target for a specific scope_id wins over the
--- target for every member of the scope type): target, direction, met and gap (value - target).
+-- target for every member of the scope type): target, direction, met and gap (value - target). Speed is never
+-- shown alone: the scope's csat_rate, reopen_rate and qa_score_mean of the period sit beside every row.
 with metrics as (
     select * from {{ ref('kpi_metrics') }}
 ),
@@ -28,6 +29,20 @@ matched as (
     ) = 1
 ),
 
+quality as (
+    select
+        period_grain,
+        period_start,
+        scope_type,
+        scope_id,
+        max(value) filter (where metric = 'csat_rate') as scope_csat_rate,
+        max(value) filter (where metric = 'reopen_rate') as scope_reopen_rate,
+        max(value) filter (where metric = 'qa_score_mean') as scope_qa_score_mean
+    from metrics
+    where metric in ('csat_rate', 'reopen_rate', 'qa_score_mean')
+    group by all
+),
+
 final as (
     select
         period_grain,
@@ -47,8 +62,12 @@ final as (
             when 'higher_is_better' then value >= target
             when 'lower_is_better' then value <= target
         end as met,
-        value - target as gap
+        value - target as gap,
+        quality.scope_csat_rate,
+        quality.scope_reopen_rate,
+        quality.scope_qa_score_mean
     from matched
+    left join quality using (period_grain, period_start, scope_type, scope_id)
 )
 
 select * from final

@@ -1,0 +1,63 @@
+-- Cross-channel contacts and contact starts, keyed by customer. A ticket's customer is its requester; a call's
+-- customer is the end-user whose phone (digits only) matches the caller, otherwise the caller's digits.
+with phone_owners as (
+    select phone_digits, min(user_id) as user_id
+    from {{ ref('stg_zendesk__users') }}
+    where role = 'end-user' and phone_digits is not null
+    group by phone_digits
+),
+
+tickets as (
+    select * from {{ ref('fct_tickets') }}
+    where requester_id is not null
+),
+
+calls as (
+    select
+        fct_calls.*,
+        coalesce('zendesk:' || phone_owners.user_id, 'phone:' || fct_calls.caller_number) as customer_key
+    from {{ ref('fct_calls') }} as fct_calls
+    left join phone_owners on phone_owners.phone_digits = fct_calls.caller_number
+    where fct_calls.caller_number is not null
+),
+
+contact_starts as (
+    select 'zendesk:' || requester_id as customer_key, created_at as started_at from tickets
+    union all
+    select customer_key, entered_at from calls
+),
+
+contacts as (
+    -- Contacts end when a ticket is finally solved or an answered call ends.
+    select
+        'ticket' as contact_type,
+        ticket_id::varchar as contact_id,
+        'zendesk:' || requester_id as customer_key,
+        final_solved_at as contact_at,
+        agent_id
+    from tickets
+    where final_solved_at is not null
+    union all
+    select
+        'call',
+        call_id || '@' || queue,
+        customer_key,
+        coalesce(ended_at, answered_at),
+        agent_id
+    from calls
+    where outcome = 'answered'
+),
+
+final as (
+    select
+        contacts.*,
+        exists (
+            select 1 from contact_starts
+            where contact_starts.customer_key = contacts.customer_key
+                and contact_starts.started_at > contacts.contact_at
+                and contact_starts.started_at <= contacts.contact_at + interval ({{ var('repeat_window_hours') }}) hour
+        ) as is_repeated
+    from contacts
+)
+
+select * from final

@@ -1,0 +1,36 @@
+-- One row per team: name (latest roster name), queues it owns, agents in it now.
+with memberships as (
+    select * from {{ ref('int_agent_team_history') }}
+),
+
+team_names as (
+    select distinct on (team_id) team_id, team_name
+    from memberships
+    order by team_id, valid_from desc
+),
+
+queues as (
+    select team_id, list(queue order by queue) as queues
+    from {{ ref('stg_reference__queues') }}
+    group by team_id
+),
+
+current_agents as (
+    select team_id, count(distinct agent_id) as current_agent_count
+    from memberships
+    where valid_to is null
+    group by team_id
+),
+
+final as (
+    select
+        team_names.team_id,
+        team_names.team_name,
+        coalesce(queues.queues, []::varchar[]) as queues,
+        coalesce(current_agents.current_agent_count, 0) as current_agent_count
+    from team_names
+    left join queues using (team_id)
+    left join current_agents using (team_id)
+)
+
+select * from final
