@@ -139,6 +139,18 @@ def command_query(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_report(arguments: argparse.Namespace) -> int:
+    from .report import build_report
+
+    settings = load_settings()
+    if not settings.published_database.exists():
+        print(f"nothing published yet at {settings.published_database}", file=sys.stderr)
+        return 1
+    output = Path(arguments.out) if arguments.out else settings.home / "report" / "index.html"
+    print(f"wrote {build_report(settings.published_database, output)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="supportkpi", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -163,6 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("sql")
     query.add_argument("--max-rows", type=int, default=100)
     query.set_defaults(handler=command_query)
+
+    report = commands.add_parser("report", help="write a static HTML report from the published warehouse")
+    report.add_argument("--out", help="HTML file to write (default $SUPPORT_KPI_HOME/report/index.html)")
+    report.set_defaults(handler=command_report)
     return parser
 
 

@@ -17,16 +17,34 @@ SPEC_KPI_COLUMNS = [
     "denominator", "sample_size", "is_complete_period",
 ]  # fmt: skip
 ALL_SCOPES = {"org", "team", "agent"}
+ORG_TEAM = {"org", "team"}
+# SPEC section 5: every metric and the scopes it exists at (call outcome metrics and calls_per_agent: org and team;
+# qa_coverage_rate: org and team; every other metric at all three scopes).
 METRIC_SCOPES = {
-    "tickets_created": ALL_SCOPES,
-    "first_reply_minutes_median": ALL_SCOPES,
-    "first_reply_within_1h_rate": ALL_SCOPES,
-    "abandon_rate": {"org", "team"},
-    "service_level_rate": {"org", "team"},
-    "asa_seconds": ALL_SCOPES,
-    "nps": ALL_SCOPES,
-    "csat_rate": ALL_SCOPES,
-}
+    **{
+        metric: ALL_SCOPES
+        for metric in (
+            "tickets_created", "tickets_solved", "first_reply_minutes_median", "first_reply_minutes_p90",
+            "first_reply_within_1h_rate", "resolution_hours_median", "reopen_rate", "one_touch_rate",
+            "handoffs_mean", "overdue_open_tickets", "backlog_open_tickets", "agent_continuity_rate",
+            "csat_good_rate_helpdesk", "calls_answered", "asa_seconds", "aht_seconds", "repeat_call_72h_rate",
+            "call_fcr_rate", "nps", "csat_rate", "survey_responses", "qa_score_mean", "qa_pass_rate",
+            "contact_repeat_72h_rate",
+        )
+    },
+    **{
+        metric: ORG_TEAM
+        for metric in (
+            "calls_offered", "calls_abandoned", "calls_short_abandoned", "calls_timeout", "abandon_rate",
+            "service_level_rate", "calls_per_agent", "qa_coverage_rate",
+        )
+    },
+}  # fmt: skip
+SPEC_MARTS = {
+    "dim_agent", "dim_team", "dim_date", "fct_tickets", "fct_calls", "fct_survey_responses", "fct_quality_reviews",
+    "fct_backlog_daily", "kpi_metrics", "kpi_target_attainment", "kpi_agent_vs_team", "kpi_trends",
+    "top_contact_reasons", "metric_definitions",
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +79,22 @@ def test_published_kpi_metrics_has_spec_columns_and_every_metric_scope(generated
         ).fetchall()
     assert columns == SPEC_KPI_COLUMNS
     found = {(metric, grain): set(scopes) for metric, grain, scopes in present}
+    assert len(METRIC_SCOPES) == 32
+    assert {metric for metric, _ in found} == set(METRIC_SCOPES)
     for metric, scopes in METRIC_SCOPES.items():
         for grain in ("day", "week", "month"):
             assert found.get((metric, grain)) == scopes, (metric, grain)
+
+
+def test_every_spec_mart_is_published(generated_run) -> None:
+    home, _, _ = generated_run
+    with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as connection:
+        tables = {row[0] for row in connection.execute("select table_name from information_schema.tables").fetchall()}
+        empty = [
+            table for table in SPEC_MARTS if not connection.execute(f"select count(*) from marts.{table}").fetchone()[0]
+        ]
+    assert tables >= SPEC_MARTS
+    assert empty == []
 
 
 def test_rates_are_ratios_of_their_numerator_and_denominator(generated_run) -> None:
