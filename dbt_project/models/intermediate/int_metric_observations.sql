@@ -18,8 +18,14 @@ with observations as (
         {{ 'true' if metric.get('team') else 'false' }} as has_attributed_team,
         ({{ render_metric_sql(metric.get('distinct_key', metric.get('agent', 'agent_id'))) }})::varchar
             as distinct_actor,
-        ({{ render_metric_sql(metric.get('numerator')) }})::double as numerator,
-        ({{ render_metric_sql(metric.get('denominator')) }})::double as denominator,
+        {#- A qualifying row whose condition is unknown (null) contributes 0, e.g. an unreplied ticket. #}
+        {%- for part in ['numerator', 'denominator'] %}
+        {% if metric.get(part) -%}
+        coalesce(({{ render_metric_sql(metric.get(part)) }})::double, 0)
+        {%- else -%}
+        null::double
+        {%- endif %} as {{ part }},
+        {%- endfor %}
         ({{ render_metric_sql(metric.get('value')) }})::double as value
     from {{ ref(metric.source) }}
     where ({{ render_metric_sql(metric.get('filter', 'true')) }})
