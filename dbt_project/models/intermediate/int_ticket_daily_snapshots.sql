@@ -68,9 +68,10 @@ with_assignee as (
     select
         open_at_snapshot.*,
         tickets.created_at,
-        -- Without assignment events the ticket's current assignee is the best knowledge.
-        case when assignee_at_snapshot.ticket_id is not null
-            then assignee_at_snapshot.assignee_id
+        -- The assignee at that moment; only a ticket without any assignment event falls back to its current one.
+        case
+            when assignee_at_snapshot.ticket_id is not null then assignee_at_snapshot.assignee_id
+            when tickets.ticket_id in (select ticket_id from {{ ref('int_ticket_assignments') }}) then null
             else tickets.assignee_zendesk_user_id
         end as assignee_zendesk_user_id,
         coalesce(last_reply_at_snapshot.last_reply_at, tickets.created_at) as last_agent_touch_at

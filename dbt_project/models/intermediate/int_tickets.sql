@@ -46,8 +46,11 @@ attributed as (
     select
         solved_tickets.*,
         -- The ticket's agent: the assignee at its final solve; for a ticket not solved, its current assignee.
-        case when solved_tickets.final_solved_at is not null and assignee_at_solve.ticket_id is not null
-            then assignee_at_solve.assignee_id
+        -- Only a solved ticket without any assignment event falls back to its current assignee.
+        case
+            when solved_tickets.final_solved_at is null then solved_tickets.assignee_id
+            when assignee_at_solve.ticket_id is not null then assignee_at_solve.assignee_id
+            when solved_tickets.ticket_id in (select ticket_id from {{ ref('int_ticket_assignments') }}) then null
             else solved_tickets.assignee_id
         end as agent_zendesk_user_id
     from solved_tickets

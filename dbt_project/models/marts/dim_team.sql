@@ -4,9 +4,14 @@ with memberships as (
 ),
 
 team_names as (
+    -- Roster teams, and teams that only own a queue (their name is their id).
     select distinct on (team_id) team_id, team_name
-    from memberships
-    order by team_id, valid_from desc
+    from (
+        select team_id, team_name, valid_from from memberships
+        union all
+        select team_id, team_id, null from {{ ref('stg_reference__queues') }} where team_id is not null
+    )
+    order by team_id, valid_from desc nulls last
 ),
 
 queues as (
