@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from .settings import Settings, load_settings
+from .settings import MissingPiiSaltError, Settings, load_settings
 
 SUMMARY_METRICS = (
     "tickets_created",
@@ -65,6 +65,11 @@ def run_pipeline(settings: Settings):
 def command_run(arguments: argparse.Namespace) -> int:
     settings = load_settings()
     print(f"landing:   {settings.landing}\nhome:      {settings.home}\ntime zone: {settings.timezone}")
+    try:
+        settings.resolved_pii_salt()
+    except MissingPiiSaltError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     result = run_pipeline(settings)
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]

@@ -7,10 +7,12 @@ from .assets.ingestion import ingestion_assets
 from .assets.publication import published_warehouse
 from .jobs import full_pipeline_job
 from .resources import WarehouseResource, dbt_resource
+from .sensors import landing_files_sensor
 
 defs = Definitions(
     assets=[ingestion_assets, support_kpi_dbt_models, published_warehouse],
     jobs=[full_pipeline_job],
+    sensors=[landing_files_sensor],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
 )
 

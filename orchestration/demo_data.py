@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .settings import DEMO_MARKER
+
 __all__ = ["DEFAULT_END_DATE", "LOCAL_TIMEZONE", "TEAMS", "generate"]
 
 DEFAULT_END_DATE = date(2026, 11, 20)
@@ -896,6 +898,7 @@ class _SurveyWriter:
         self._duplicate: list[str] | None = None
         self.rows = 0
         self.out_of_range = 0
+        self.duplicated = 0
 
     def write(self, _epoch: int, row: list[str]) -> None:
         if row[2] == "0" and row[6] == "True":
@@ -913,6 +916,7 @@ class _SurveyWriter:
         if self._duplicate is not None:
             self._csv.writerow(self._duplicate)
             self.rows += 1
+            self.duplicated += 1
         self._file.close()
 
 
@@ -2087,6 +2091,7 @@ class _Simulation:
             "qa_review_rows": out.quality.rows,
             "malformed_records": malformed,
             "out_of_range_records": out.surveys.out_of_range,
+            "duplicated_records_in_file": out.surveys.duplicated,
         }
 
 
@@ -2126,10 +2131,14 @@ def generate(
     one per day with updates), ticket_records (objects written, page overlaps included), ticket_events,
     ticket_event_records, calls (queue calls entered), queue_log_lines, survey_responses (CSV rows),
     qa_reviews, qa_review_rows, users, agents, customers, roster_rows, malformed_records (unparseable
-    lines and records injected on purpose) and out_of_range_records.
+    lines and records injected on purpose), out_of_range_records and duplicated_records_in_file (the same id
+    twice in one file).
     """
     if days < 1:
         raise ValueError("days must be at least 1")
     if agents < 4:
         raise ValueError("agents must be at least 4 (three teams and one team move)")
-    return _Simulation(Path(out_dir), days, agents, seed, end_date).run()
+    counts = _Simulation(Path(out_dir), days, agents, seed, end_date).run()
+    # Marks the folder as demo data: the only landing allowed to run without a secret PII salt.
+    (Path(out_dir) / DEMO_MARKER).write_text("written by supportkpi generate; demo data, not real customers\n")
+    return counts

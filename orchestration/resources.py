@@ -29,7 +29,7 @@ class WarehouseResource(ConfigurableResource):
             Path(self.landing).resolve() if self.landing else (base.landing if self.home is None else home / "landing")
         )
         timezone = validate_timezone(self.timezone) if self.timezone else base.timezone
-        return Settings(home=home, landing=landing, timezone=timezone)
+        return Settings(home=home, landing=landing, timezone=timezone, pii_salt=base.pii_salt)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

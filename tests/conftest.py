@@ -11,7 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.settings import PII_SALT_VARIABLE
+
 FIXTURES = Path(__file__).parent / "fixtures"
+TEST_PII_SALT = "test-salt"
 SMALL_LANDING = FIXTURES / "small_landing"
 
 
@@ -22,6 +25,7 @@ def run_cli(*arguments: str, home: Path, landing: Path, timezone: str = "UTC") -
         "SUPPORT_KPI_HOME": str(home),
         "SUPPORT_KPI_LANDING": str(landing),
         "SUPPORT_KPI_TIMEZONE": timezone,
+        PII_SALT_VARIABLE: TEST_PII_SALT,
     }
     env.pop("DAGSTER_HOME", None)
     return subprocess.run(

@@ -130,14 +130,18 @@ def test_json_lines_bad_line_quarantined_with_its_line_number(connection, tmp_pa
 def test_qualtrics_three_header_rows_are_not_records(connection, tmp_path: Path) -> None:
     shutil.copy(SMALL_LANDING / "surveys" / "qualtrics_export.csv", tmp_path / "qualtrics_export.csv")
     summary = ingest_source(connection, SURVEYS, tmp_path)
-    # 8 response rows (one repeated, one with NPS 11); the question-text and ImportId rows are headers.
-    assert (summary.records_read, summary.staged, summary.quarantined) == (8, 7, 1)
-    assert quarantine(connection)[0][:2] == (8, "Q_NPS out of range [0, 10]")
+    # 8 response rows (R_001 repeated: its first row is superseded; R_007 has NPS 11); the question-text and
+    # ImportId rows are headers, not records.
+    assert (summary.records_read, summary.staged, summary.quarantined) == (8, 6, 2)
+    assert [row[:2] for row in quarantine(connection)] == [
+        (1, "duplicate id in file: a later record supersedes it"),
+        (8, "Q_NPS out of range [0, 10]"),
+    ]
     first = connection.execute(
         f"select payload->>'ResponseId', payload->>'Q_COMMENT' from {RAW_SCHEMA}.qualtrics_responses "
         "order by record_number limit 2"
     ).fetchall()
-    assert first == [("R_001", 'Great, fast "help"'), ("R_002", "Slow\nanswer")]
+    assert first == [("R_002", "Slow\nanswer"), ("R_003", None)]
 
 
 def test_unknown_layout_and_non_utf8_files_are_quarantined_whole(connection, tmp_path: Path) -> None:
@@ -145,9 +149,10 @@ def test_unknown_layout_and_non_utf8_files_are_quarantined_whole(connection, tmp
     write(tmp_path, "qualtrics_latin1.csv", "ResponseId,Status\nR_1,caf\xe9\n".encode("latin-1"))
     summary = ingest_source(connection, SURVEYS, tmp_path)
     assert sorted(summary.unreadable_files) == [
-        "notes.txt: unknown layout: notes.txt is not a Qualtrics CSV export with three header rows",
-        "qualtrics_latin1.csv: unknown layout: qualtrics_latin1.csv is not a Qualtrics CSV export with three "
-        "header rows",
+        "notes.txt: unknown layout: notes.txt is neither a Qualtrics CSV export with three header rows nor a "
+        "survey CSV",
+        "qualtrics_latin1.csv: unknown layout: qualtrics_latin1.csv is neither a Qualtrics CSV export with three "
+        "header rows nor a survey CSV",
     ]
     assert summary.records_read == summary.quarantined == 2
 
@@ -164,7 +169,7 @@ def test_fixture_folder_counts_and_idempotent_reingest(connection) -> None:
         "users.json": (7, 7, 0),
         "groups.json": (2, 2, 0),
         "queue_log": (20, 19, 1),
-        "qualtrics_export.csv": (8, 7, 1),
+        "qualtrics_export.csv": (8, 6, 2),
         "qa_reviews.csv": (4, 4, 0),
         "roster.csv": (4, 4, 0),
         "queues.csv": (2, 2, 0),

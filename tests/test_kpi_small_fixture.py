@@ -15,9 +15,11 @@ The fixture, in UTC (the reporting zone of these tests):
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
-from .conftest import Query
+from .conftest import TEST_PII_SALT, Query
 
 MARCH = "2026-03-01"
 
@@ -142,22 +144,27 @@ def test_ticket_facts(published_small: Query) -> None:
     ]
 
 
+def caller(digits: str) -> str:
+    """The published form of a caller: SHA-256 of the salt followed by the digits."""
+    return hashlib.sha256((TEST_PII_SALT + digits).encode()).hexdigest()
+
+
 def test_call_facts(published_small: Query) -> None:
     rows = published_small(
         """
-        select call_id, queue, caller_number, outcome, is_short_abandon, wait_seconds, talk_seconds, agent_id,
+        select call_id, queue, caller_hash, outcome, is_short_abandon, wait_seconds, talk_seconds, agent_id,
                team_id
         from marts.fct_calls order by entered_at
         """
     )
     assert rows == [
-        ("1772442000.1", "support-billing", "15550100", "answered", False, 15.0, 300.0, "A001", "T1"),
-        ("1772442600.3", "support-billing", "15550200", "abandoned", True, 3.0, None, None, "T1"),
+        ("1772442000.1", "support-billing", caller("15550100"), "answered", False, 15.0, 300.0, "A001", "T1"),
+        ("1772442600.3", "support-billing", caller("15550200"), "abandoned", True, 3.0, None, None, "T1"),
         ("1772443200.4", "support-billing", None, "abandoned", False, 40.0, None, None, "T1"),
-        ("1772443800.5", "support-tech", "15550300", "answered", False, 30.0, 200.0, "A003", "T2"),
-        ("1772444400.7", "support-tech", "15550400", "timeout", False, 120.0, None, None, "T2"),
-        ("1774000800.8", "support-tech", "15550100", "answered", False, 10.0, 200.0, "A002", "T2"),
-        ("1774008000.10", "support-tech", "15550500", "in_progress", False, None, None, None, "T2"),
+        ("1772443800.5", "support-tech", caller("15550300"), "answered", False, 30.0, 200.0, "A003", "T2"),
+        ("1772444400.7", "support-tech", caller("15550400"), "timeout", False, 120.0, None, None, "T2"),
+        ("1774000800.8", "support-tech", caller("15550100"), "answered", False, 10.0, 200.0, "A002", "T2"),
+        ("1774008000.10", "support-tech", caller("15550500"), "in_progress", False, None, None, None, "T2"),
     ]
 
 

@@ -116,8 +116,9 @@ def test_every_raw_record_is_staged_or_quarantined(generated_run) -> None:
         files = connection.execute("select path, records_read, staged, quarantined from raw.ingested_files").fetchall()
         quarantined = connection.execute("select count(*) from raw.quarantine").fetchone()[0]
     assert files and all(read == staged + bad for _, read, staged, bad in files)
-    # The generator reports what it injected: malformed lines and out-of-range scores.
-    assert quarantined == counts["malformed_records"] + counts["out_of_range_records"]
+    # The generator reports what it injected: malformed lines, out-of-range scores, ids repeated in one file.
+    injected = counts["malformed_records"] + counts["out_of_range_records"] + counts["duplicated_records_in_file"]
+    assert quarantined == injected
     assert (home / "quarantine" / "quarantine.csv").read_text().count("\n") >= quarantined + 1
 
 
@@ -126,7 +127,7 @@ def test_manifest_describes_the_publish(generated_run) -> None:
     manifest = json.loads((home / "published" / "manifest.json").read_text())
     assert manifest["version"] == 1
     assert manifest["row_counts"]["kpi_metrics"] == len(kpi_rows(home))
-    assert set(manifest["data_window"]["as_of"]) == {"helpdesk", "telephony", "surveys", "quality"}
+    assert set(manifest["data_window"]["as_of"]) == {"helpdesk", "telephony", "surveys", "quality", "all"}
 
 
 def test_rerun_on_the_same_landing_changes_no_number(generated_run) -> None:

@@ -27,3 +27,11 @@
     from {{ relation }}
     where file_id = (select max(file_id) from {{ relation }})
 {%- endmacro %}
+
+{#- A caller id reduced to its digits; empty, `anonymous` and `unknown` mean unknown (null). -#}
+{% macro caller_digits(expression) -%}
+    case
+        when lower(trim(coalesce({{ expression }}, ''))) in ('', 'anonymous', 'unknown') then null
+        else nullif(regexp_replace({{ expression }}, '[^0-9]', '', 'g'), '')
+    end
+{%- endmacro %}

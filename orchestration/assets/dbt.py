@@ -17,7 +17,7 @@ from dagster_dbt import (
 )
 
 from ..resources import WarehouseResource
-from ..settings import DBT_PROJECT_DIR
+from ..settings import DBT_PROJECT_DIR, PII_SALT_VARIABLE
 
 # dagster-dbt's project preparer runs `dbt` from PATH; a console script started from an unactivated venv has
 # the venv's bin folder (where dbt lives) off PATH, so put it first.
@@ -86,6 +86,8 @@ def support_kpi_dbt_models(
 ) -> Iterator[Any]:
     settings = warehouse.settings()
     settings.ensure_dirs()
-    # profiles.yml reads the build database location from SUPPORT_KPI_HOME: pass the resolved, absolute one.
+    # profiles.yml reads the build database location from SUPPORT_KPI_HOME: pass the resolved, absolute one;
+    # the pii_hash macro reads the salt (resolved here, so a missing one fails with a clear message).
     os.environ["SUPPORT_KPI_HOME"] = str(settings.home)
+    os.environ[PII_SALT_VARIABLE] = settings.resolved_pii_salt()
     yield from dbt.cli(dbt_build_args(settings.timezone), context=context).stream().fetch_row_counts()

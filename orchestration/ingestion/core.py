@@ -8,6 +8,8 @@ reason. Files are identified by checksum, so a file landed twice (or renamed) is
 from __future__ import annotations
 
 import hashlib
+import json
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +19,8 @@ import duckdb
 RAW_SCHEMA = "raw"
 # A timestamp later than the ingest clock plus this tolerance is quarantined as "in the future".
 FUTURE_TOLERANCE = "interval 1 day"
+# An ISO-8601 timestamp ends with a time of day and its zone: Z or an offset such as +02:00 / -0500.
+ZONE_SUFFIX = "'[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\\s*(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$'"
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,9 @@ class Entity:
     rules: tuple[Rule, ...] = ()
     # SQL over `payload` giving the record's event time, for the data window shown in asset metadata.
     event_time: str | None = None
+    # SQL over `payload` identifying a record; a key repeated inside one file keeps its last row and
+    # quarantines the earlier ones. None where repeats are versions (Zendesk tickets) or lines (queue_log).
+    key: str | None = None
 
     @property
     def table(self) -> str:
@@ -79,6 +86,7 @@ class FileResult:
     quarantined: int = 0
     skipped: bool = False
     file_error: str | None = None
+    encoding: str = "utf-8"
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
 
 
@@ -93,6 +101,12 @@ def timestamps(*fields: str, optional: bool = False) -> tuple[Rule, ...]:
             Rule(
                 f"unparseable timestamp in {name}",
                 f"nullif(trim({value}), '') is not null and try_cast({value} as timestamptz) is null",
+            )
+        )
+        rules.append(
+            Rule(
+                f"timestamp without zone in {name}",
+                f"nullif(trim({value}), '') is not null and not regexp_matches(trim({value}), {ZONE_SUFFIX})",
             )
         )
         rules.append(
@@ -118,6 +132,20 @@ def in_range(name: str, low: float, high: float, *, integer: bool = False) -> Ru
     )
 
 
+def non_negative(*fields: str) -> tuple[Rule, ...]:
+    """Optional numbers (durations, counts) that must be numbers >= 0 when present."""
+    rules = []
+    for name in fields:
+        value = f"nullif(trim(payload->>'{name}'), '')"
+        rules.append(
+            Rule(
+                f"{name} not a non-negative number",
+                f"{value} is not null and coalesce(try_cast({value} as double) < 0, true)",
+            )
+        )
+    return tuple(rules)
+
+
 def accepted_values(name: str, values: Iterable[str]) -> Rule:
     listed = ", ".join(f"'{value}'" for value in values)
     return Rule(f"unknown {name}", f"coalesce(payload->>'{name}', '') not in ({listed})")
@@ -137,7 +165,9 @@ def create_raw_tables(connection: duckdb.DuckDBPyConnection, entities: Iterable[
             records_read bigint not null,
             staged bigint not null,
             quarantined bigint not null,
+            quarantine_reasons json,
             file_error varchar,
+            encoding varchar,
             ingested_at timestamptz not null default now()
         )
         """
@@ -189,10 +219,15 @@ def _next_file_id(connection: duckdb.DuckDBPyConnection) -> int:
 
 
 def _reason_sql(entity: Entity) -> str:
-    if not entity.rules:
+    cases = [f"when {rule.condition} then '{rule.reason}'" for rule in entity.rules]
+    if entity.key:
+        cases.append(
+            f"when payload is not null and row_number() over (partition by {entity.key} order by record_number desc)"
+            " > 1 then 'duplicate id in file: a later record supersedes it'"
+        )
+    if not cases:
         return "parse_error"
-    cases = " ".join(f"when {rule.condition} then '{rule.reason}'" for rule in entity.rules)
-    return f"coalesce(parse_error, case {cases} end)"
+    return f"coalesce(parse_error, case {' '.join(cases)} end)"
 
 
 def _stage_parsed(
@@ -200,10 +235,11 @@ def _stage_parsed(
     file_id: int,
     source: str,
     path: Path,
+    readable: Path,
     fmt: FileFormat,
     result: FileResult,
 ) -> None:
-    relation_sql = fmt.parser(connection, path)
+    relation_sql = fmt.parser(connection, readable)
     connection.execute(
         f"""
         create or replace temp table parsed_records as
@@ -254,9 +290,11 @@ def ingest_file(
     try:
         file_id = _next_file_id(connection)
         try:
-            fmt = detect_format(connection, path)
-            result.format = fmt.name
-            _stage_parsed(connection, file_id, source, path, fmt, result)
+            with tempfile.TemporaryDirectory(prefix="supportkpi-") as scratch:
+                readable = _readable_copy(path, Path(scratch), result)
+                fmt = detect_format(connection, readable)
+                result.format = fmt.name
+                _stage_parsed(connection, file_id, source, path, readable, fmt, result)
         except (FileRejected, duckdb.Error, UnicodeDecodeError) as error:
             # The file as a whole is unreadable: quarantine it as one record and let the other files go on.
             connection.execute("rollback")
@@ -264,9 +302,9 @@ def ingest_file(
             _reject_whole_file(connection, file_id, source, path, _short_reason(error), result)
         connection.execute(
             f"""
-            insert into {RAW_SCHEMA}.ingested_files
-                (file_id, source, path, checksum, size_bytes, format, records_read, staged, quarantined, file_error)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            insert into {RAW_SCHEMA}.ingested_files (file_id, source, path, checksum, size_bytes, format,
+                records_read, staged, quarantined, quarantine_reasons, file_error, encoding)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 file_id,
@@ -278,7 +316,9 @@ def ingest_file(
                 result.records_read,
                 result.staged,
                 result.quarantined,
+                json.dumps(result.quarantine_reasons, sort_keys=True),
                 result.file_error,
+                result.encoding,
             ],
         )
         connection.execute("commit")
@@ -286,6 +326,18 @@ def ingest_file(
         connection.execute("rollback")
         raise
     return result
+
+
+def _readable_copy(path: Path, scratch: Path, result: FileResult) -> Path:
+    """The file as UTF-8 text: empty files are rejected, legacy encodings (Windows-1252) are transcoded."""
+    from .readers import is_utf8, transcode_to_utf8
+
+    if result.size_bytes == 0:
+        raise FileRejected("empty file")
+    if is_utf8(path):
+        return path
+    result.encoding = "cp1252"
+    return transcode_to_utf8(path, scratch / path.name)
 
 
 def _short_reason(error: BaseException) -> str:

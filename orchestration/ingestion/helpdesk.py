@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
 
 from .core import Entity, FileFormat, FileRejected, Source, accepted_values, required, timestamps
-from .readers import first_line, json_document, json_document_keys, json_lines
+from .readers import json_document, json_document_keys, json_lines
 
 TICKET_STATUSES = ("new", "open", "pending", "hold", "solved", "closed", "deleted")
 
@@ -20,9 +21,10 @@ ZENDESK_TICKET_EVENTS = Entity(
     "zendesk_ticket_events",
     (*required("id", "ticket_id"), *timestamps("created_at")),
     event_time="(payload->>'created_at')::timestamptz",
+    key="payload->>'id'",
 )
-ZENDESK_USERS = Entity("zendesk_users", required("id"))
-ZENDESK_GROUPS = Entity("zendesk_groups", required("id"))
+ZENDESK_USERS = Entity("zendesk_users", required("id"), key="payload->>'id'")
+ZENDESK_GROUPS = Entity("zendesk_groups", required("id"), key="payload->>'id'")
 
 # The records key of each Zendesk export, in the order a file name is matched (ticket_events before tickets).
 ZENDESK_EXPORTS = {
@@ -41,8 +43,14 @@ def _entity_from_name(path: Path) -> tuple[str, Entity]:
 
 
 def _looks_like_json_lines(path: Path) -> bool:
-    line = first_line(path)
-    return line.startswith("{") and line.endswith("}")
+    """A complete JSON object on the first line and more lines after it (a truncated page has neither)."""
+    with path.open("rb") as handle:
+        first = handle.readline().decode("utf-8", errors="replace").lstrip("\ufeff").strip()
+        has_more = any(line.strip() for line in handle)
+    try:
+        return isinstance(json.loads(first), dict) and has_more
+    except ValueError:
+        return False
 
 
 def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:

@@ -34,11 +34,12 @@ QA_REVIEWS = Entity(
         ),
     ),
     event_time="(payload->>'reviewed_at')::timestamptz",
+    key="payload->>'review_id', payload->>'criterion'",
 )
 
 
 def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
-    header = csv_header(path)
+    header = csv_header(connection, path)
     missing = [column for column in QA_COLUMNS if column not in header]
     if path.suffix.lower() == ".csv" and not missing:
         return FileFormat("qa_reviews_csv", QA_REVIEWS, csv_records())

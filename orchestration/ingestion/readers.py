@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
 from pathlib import Path
 
 import duckdb
@@ -14,24 +16,38 @@ def sql_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _check_utf8(path: Path) -> None:
+def is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
+        try:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def transcode_to_utf8(path: Path, target: Path, encoding: str = "cp1252") -> Path:
+    """Copy a legacy-encoded export (Excel's Windows-1252 / Latin-1) as UTF-8, line by line: lines that are
+    already UTF-8 stay as they are, so a mostly-UTF-8 file with a few legacy bytes is not garbled."""
+    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as sink:
+        for line in source:
             try:
-                line.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise FileRejected(f"not UTF-8 text (line {number}, byte {error.start})") from error
+                sink.write(line.decode("utf-8"))
+            except UnicodeDecodeError:
+                sink.write(line.decode(encoding, errors="replace"))
+    return target
 
 
 def text_lines_sql(path: Path) -> str:
     """Lines of a text file with their 1-based line numbers; a CR before the LF is dropped, blank lines are kept."""
-    _check_utf8(path)
     return f"""
         select line_number, rtrim(line, chr(13)) as line
         from (
             select unnest(range(1, len(lines) + 1)) as line_number, unnest(lines) as line
             from (
-                select string_split(regexp_replace(content, '\\r?\\n$', ''), chr(10)) as lines
+                select string_split(regexp_replace(ltrim(content, chr(65279)), '\\r?\\n$', ''), chr(10)) as lines
                 from read_text({sql_literal(str(path))})
             )
         )
@@ -42,8 +58,7 @@ def json_document(key: str) -> Parser:
     """One JSON document holding an array of records under `key` (a page of a Zendesk export)."""
 
     def parse(connection: duckdb.DuckDBPyConnection, path: Path) -> str:
-        _check_utf8(path)
-        document = f"(select content from read_text({sql_literal(str(path))}))"
+        document = f"(select ltrim(content, chr(65279)) as content from read_text({sql_literal(str(path))}))"
         row = connection.execute(
             f"select json_valid(content), json_type(try_cast(content as json)->'{key}') from {document}"
         ).fetchone()
@@ -96,8 +111,19 @@ def queue_log(connection: duckdb.DuckDBPyConnection, path: Path) -> str:
     """
 
 
+CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
+def csv_delimiter(path: Path) -> str:
+    """The delimiter of a CSV export, from its header line (a bad data line cannot mislead it)."""
+    header = first_line(path)
+    unquoted = "".join(part for index, part in enumerate(header.split('"')) if index % 2 == 0)
+    return max(CSV_DELIMITERS, key=unquoted.count)
+
+
 def _csv_options(path: Path) -> str:
     return f"""{sql_literal(str(path))}, header = true, all_varchar = true, auto_detect = true,
+               delim = {sql_literal(csv_delimiter(path))},
                strict_mode = true, store_rejects = true, rejects_table = 'csv_reject_errors',
                rejects_scan = 'csv_reject_scans'"""
 
@@ -105,33 +131,50 @@ def _csv_options(path: Path) -> str:
 def csv_records(skip_data_rows: int = 0) -> Parser:
     """A CSV file with a header row; malformed lines are quarantined with DuckDB's own reject reasons.
 
-    `skip_data_rows` drops extra header rows that follow the first one (Qualtrics has two)."""
+    Records are numbered by their position among the file's data rows, rejected ones included, so a bad line
+    takes its own number and the good rows around it keep theirs. `skip_data_rows` drops extra header rows that
+    follow the first one (Qualtrics has two)."""
 
     def parse(connection: duckdb.DuckDBPyConnection, path: Path) -> str:
-        _check_utf8(path)
         connection.execute("drop table if exists csv_reject_errors")
         connection.execute("drop table if exists csv_reject_scans")
         connection.execute(
             f"""
             create or replace temp table csv_rows as
-            select row_number() over () as data_row, to_json(t) as payload
+            select row_number() over () as kept_row, to_json(t) as payload
             from read_csv({_csv_options(path)}) t
             """
         )
         connection.execute(
             """
             create or replace temp table csv_rejects as
-            select line as record_number, csv_line as raw_text,
+            select line - 1 as data_row, csv_line as raw_text,
                    'malformed CSV line: ' || lower(error_type) || ' (' || error_message || ')' as parse_error
             from csv_reject_errors
             """
         )
+        # The rows DuckDB kept fill, in order, the data-row positions the rejected lines do not take.
+        connection.execute(
+            """
+            create or replace temp table csv_slots as
+            select row_number() over (order by position) as kept_row, position as data_row
+            from range(
+                1,
+                greatest(
+                    (select count(*) from csv_rows) + (select count(*) from csv_rejects),
+                    (select coalesce(max(data_row), 0) from csv_rejects)
+                )::bigint + 1
+            ) as slots(position)
+            where position not in (select data_row from csv_rejects)
+            """
+        )
         return f"""
-            select data_row - {skip_data_rows} as record_number, payload, null::varchar as raw_text,
-                   null::varchar as parse_error
-            from csv_rows where data_row > {skip_data_rows}
+            select csv_slots.data_row - {skip_data_rows} as record_number, csv_rows.payload,
+                   null::varchar as raw_text, null::varchar as parse_error
+            from csv_rows inner join csv_slots using (kept_row)
+            where csv_slots.data_row > {skip_data_rows}
             union all
-            select record_number, null::json, raw_text, parse_error from csv_rejects
+            select data_row - {skip_data_rows}, null::json, raw_text, parse_error from csv_rejects
         """
 
     return parse
@@ -142,16 +185,18 @@ def first_line(path: Path, limit: int = 65536) -> str:
         return handle.readline(limit).decode("utf-8", errors="replace").lstrip("\ufeff").strip()
 
 
-def csv_header(path: Path) -> list[str]:
+def csv_header(connection: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """Column names from the header line, split on the export's delimiter (quotes and a UTF-8 BOM handled)."""
     line = first_line(path)
-    return [column.strip().strip('"') for column in line.split(",")] if line else []
+    if not line:
+        return []
+    return [column.strip() for column in next(csv.reader([line], delimiter=csv_delimiter(path)))]
 
 
 def json_document_keys(connection: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     """Top-level keys of a JSON document; raises FileRejected when it is not a JSON object."""
-    _check_utf8(path)
     row = connection.execute(
-        f"select json_keys(try_cast(content as json)) from read_text({sql_literal(str(path))})"
+        f"select json_keys(try_cast(ltrim(content, chr(65279)) as json)) from read_text({sql_literal(str(path))})"
     ).fetchone()
     if not row or row[0] is None:
         raise FileRejected("unparseable JSON document (truncated or malformed)")

@@ -24,8 +24,9 @@ def _dates(*fields: str, optional: bool = False) -> tuple[Rule, ...]:
 ROSTER = Entity(
     "roster",
     (*required("agent_id", "team_id"), *_dates("valid_from"), *_dates("valid_to", optional=True)),
+    key="payload->>'agent_id', payload->>'valid_from'",
 )
-QUEUES = Entity("queues", required("queue", "team_id"))
+QUEUES = Entity("queues", required("queue", "team_id"), key="payload->>'queue'")
 TARGETS = Entity(
     "targets",
     (
@@ -36,6 +37,7 @@ TARGETS = Entity(
         Rule("target not a number", "try_cast(payload->>'target' as double) is null"),
         *_dates("valid_from", "valid_to", optional=True),
     ),
+    key="payload->>'metric', payload->>'scope_type', payload->>'scope_id', payload->>'grain', payload->>'valid_from'",
 )
 
 REFERENCE_FILES = {
@@ -46,7 +48,7 @@ REFERENCE_FILES = {
 
 
 def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
-    header = csv_header(path)
+    header = csv_header(connection, path)
     for name, (entity, columns) in REFERENCE_FILES.items():
         if path.name.startswith(name) and path.suffix.lower() == ".csv":
             missing = [column for column in columns if column not in header]

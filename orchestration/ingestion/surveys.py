@@ -1,4 +1,4 @@
-"""Survey exports: Qualtrics CSV with three header rows."""
+"""Survey exports: Qualtrics CSV with three header rows, and the generic survey CSV."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from ..dbt_vars import dbt_var
-from .core import Entity, FileFormat, FileRejected, Rule, Source, in_range, required
+from .core import FUTURE_TOLERANCE, Entity, FileFormat, FileRejected, Rule, Source, in_range, required, timestamps
 from .readers import csv_header, csv_records
 
 
@@ -21,14 +21,32 @@ def qualtrics_entity() -> Entity:
                 "unparseable timestamp in RecordedDate",
                 "try_cast(payload->>'RecordedDate' as timestamp) is null",
             ),
+            Rule(
+                "RecordedDate in the future",
+                f"try_cast(payload->>'RecordedDate' as timestamp) > (now() + {FUTURE_TOLERANCE})::timestamp",
+            ),
             in_range(dbt_var("qualtrics_nps_question"), 0, 10, integer=True),
             in_range(dbt_var("qualtrics_csat_question"), 1, 5, integer=True),
         ),
         event_time="(payload->>'RecordedDate')::timestamp",
+        key="payload->>'ResponseId'",
     )
 
 
 QUALTRICS_RESPONSES = qualtrics_entity()
+
+GENERIC_SURVEY_COLUMNS = ("response_id", "responded_at", "nps_score", "csat_score")
+GENERIC_SURVEY_RESPONSES = Entity(
+    "generic_survey_responses",
+    (
+        *required("response_id"),
+        *timestamps("responded_at"),
+        in_range("nps_score", 0, 10, integer=True),
+        in_range("csat_score", 1, 5, integer=True),
+    ),
+    event_time="(payload->>'responded_at')::timestamptz",
+    key="payload->>'response_id'",
+)
 
 
 def _third_line_is_import_ids(path: Path) -> bool:
@@ -39,9 +57,14 @@ def _third_line_is_import_ids(path: Path) -> bool:
 
 
 def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
-    if path.suffix.lower() == ".csv" and "ResponseId" in csv_header(path) and _third_line_is_import_ids(path):
+    header = csv_header(connection, path)
+    if "ResponseId" in header and _third_line_is_import_ids(path):
         return FileFormat("qualtrics_csv", QUALTRICS_RESPONSES, csv_records(skip_data_rows=2))
-    raise FileRejected(f"unknown layout: {path.name} is not a Qualtrics CSV export with three header rows")
+    if all(column in header for column in GENERIC_SURVEY_COLUMNS):
+        return FileFormat("generic_survey_csv", GENERIC_SURVEY_RESPONSES, csv_records())
+    raise FileRejected(
+        f"unknown layout: {path.name} is neither a Qualtrics CSV export with three header rows nor a survey CSV"
+    )
 
 
-SURVEYS = Source("surveys", (QUALTRICS_RESPONSES,), detect_format)
+SURVEYS = Source("surveys", (QUALTRICS_RESPONSES, GENERIC_SURVEY_RESPONSES), detect_format)

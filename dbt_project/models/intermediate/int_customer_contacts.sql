@@ -1,10 +1,11 @@
 -- Cross-channel contacts and contact starts, keyed by customer. A ticket's customer is its requester; a call's
--- customer is the end-user whose phone (digits only) matches the caller, otherwise the caller's digits.
+-- customer is the end-user whose phone (digits only) matches the caller, otherwise the caller's digits (compared
+-- as salted hashes, the only form calls carry in the marts).
 with phone_owners as (
-    select phone_digits, min(user_id) as user_id
+    select {{ pii_hash('phone_digits') }} as phone_hash, min(user_id) as user_id
     from {{ ref('stg_zendesk__users') }}
     where role = 'end-user' and phone_digits is not null
-    group by phone_digits
+    group by all
 ),
 
 tickets as (
@@ -15,10 +16,10 @@ tickets as (
 calls as (
     select
         fct_calls.*,
-        coalesce('zendesk:' || phone_owners.user_id, 'phone:' || fct_calls.caller_number) as customer_key
+        coalesce('zendesk:' || phone_owners.user_id, 'phone:' || fct_calls.caller_hash) as customer_key
     from {{ ref('fct_calls') }} as fct_calls
-    left join phone_owners on phone_owners.phone_digits = fct_calls.caller_number
-    where fct_calls.caller_number is not null
+    left join phone_owners on phone_owners.phone_hash = fct_calls.caller_hash
+    where fct_calls.caller_hash is not null
 ),
 
 contact_starts as (

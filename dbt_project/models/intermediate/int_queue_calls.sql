@@ -56,10 +56,7 @@ final as (
         entries.call_id,
         entries.queue,
         entries.entered_at,
-        case
-            when lower(trim(coalesce(entries.caller_id_raw, ''))) in ('', 'anonymous', 'unknown') then null
-            else nullif(regexp_replace(entries.caller_id_raw, '[^0-9]', '', 'g'), '')
-        end as caller_number,
+        {{ caller_digits('entries.caller_id_raw') }} as caller_number,
         case
             when connects.call_id is not null then 'answered'
             when exits.call_id is not null then exits.outcome

@@ -1,6 +1,6 @@
 -- One row per queue call: queue, caller, entered/answered/ended, outcome, wait, talk, agent and team.
 with calls as (
-    select * from {{ ref('int_queue_calls') }}
+    select * from {{ ref('int_calls') }}
 ),
 
 queues as (
@@ -20,25 +20,29 @@ repeat_calls as (
 ),
 
 with_agent as (
-    -- The Asterisk interface belongs to the roster agent holding it at queue entry (interfaces get reused).
+    -- The answering agent: the roster agent given by the calls CSV, or the one holding the Asterisk interface
+    -- at queue entry (interfaces get reused); the team is that agent's team at queue entry.
     select
-        calls.*,
-        membership.agent_id,
+        calls.* exclude (agent_id),
+        coalesce(calls.agent_id, interface_holder.agent_id) as agent_id,
         membership.team_id as agent_team_id,
         queues.team_id as queue_team_id
     from calls
-    left join {{ ref('int_agent_team_history') }} as membership
-        on membership.asterisk_agent = calls.asterisk_agent
-        and calls.entered_at >= membership.valid_from_at
-        and (membership.valid_to_at is null or calls.entered_at < membership.valid_to_at)
+    left join {{ ref('int_agent_team_history') }} as interface_holder
+        on interface_holder.asterisk_agent = calls.asterisk_agent
+        and calls.entered_at >= interface_holder.valid_from_at
+        and (interface_holder.valid_to_at is null or calls.entered_at < interface_holder.valid_to_at)
+    {{ join_team_membership('coalesce(calls.agent_id, interface_holder.agent_id)', 'calls.entered_at') }}
     left join queues using (queue)
 ),
 
 final as (
     select
+        with_agent.call_source,
         with_agent.call_id,
         with_agent.queue,
-        with_agent.caller_number,
+        -- The caller's phone digits only as a salted hash (personal data stays out of the published marts).
+        {{ pii_hash('with_agent.caller_number') }} as caller_hash,
         with_agent.entered_at,
         with_agent.answered_at,
         with_agent.ended_at,
@@ -47,10 +51,11 @@ final as (
             and with_agent.wait_seconds < {{ var('short_abandon_seconds') }} as is_short_abandon,
         with_agent.wait_seconds,
         with_agent.talk_seconds,
-        -- queue_log gives talk only: no hold or wrap time (generic call CSVs carry them).
-        null::double as hold_seconds,
-        null::double as wrap_seconds,
-        with_agent.talk_seconds as handle_seconds,
+        with_agent.hold_seconds,
+        with_agent.wrap_seconds,
+        -- Handle time: talk + hold + wrap (queue_log gives talk only; generic call CSVs carry all three).
+        with_agent.talk_seconds + coalesce(with_agent.hold_seconds, 0) + coalesce(with_agent.wrap_seconds, 0)
+            as handle_seconds,
         with_agent.asterisk_agent,
         with_agent.agent_id,
         -- The answering agent's team at queue entry; the queue's team for unanswered calls.

@@ -1,7 +1,6 @@
 -- One row per counted survey response (finished, real Status), linked to its ticket or call and agent.
 with responses as (
-    select * from {{ ref('stg_qualtrics__responses') }}
-    where is_counted
+    select * from {{ ref('int_survey_responses') }}
 ),
 
 answered_calls as (
@@ -23,7 +22,7 @@ linked as (
 final as (
     select
         linked.response_id,
-        'qualtrics' as survey_source,
+        linked.survey_source,
         linked.responded_at,
         linked.nps_score,
         linked.csat_score,
