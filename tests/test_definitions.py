@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from dagster import AssetKey, Definitions
 
+from orchestration.assets.ingestion import IngestionConfig
 from orchestration.definitions import defs
 
 
@@ -36,3 +40,14 @@ def test_pipeline_job_runs_ingestion_dbt_and_publication_in_one_run() -> None:
         "published_warehouse",
         "support_kpi_dbt_models",
     ]
+
+
+def test_backfill_config_of_the_ingestion_step() -> None:
+    assert IngestionConfig().reprocess_window() is None
+    assert IngestionConfig(reprocess_from="2026-03-01", reprocess_to="2026-03-31").reprocess_window() == (
+        date(2026, 3, 1),
+        date(2026, 3, 31),
+    )
+    assert IngestionConfig(reprocess_from="2026-03-05").reprocess_window() == (date(2026, 3, 5), date(2026, 3, 5))
+    with pytest.raises(ValueError, match="before"):
+        IngestionConfig(reprocess_from="2026-03-31", reprocess_to="2026-03-01").reprocess_window()

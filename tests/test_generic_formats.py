@@ -7,6 +7,10 @@ tests/fixtures/generic_landing, reporting zone UTC, all in May 2026, one agent A
   (in progress); G7 has talk -5 seconds (quarantined).
 - Surveys: S1 NPS 10 CSAT 5 (call G1), S2 NPS 5 CSAT 2 (call G4), S3 NPS 8 no CSAT (no link, +02:00 offset),
   S4 NPS 12 (quarantined).
+- Helpdesk CSV (SPEC 4.2), helpdesk as-of 05-06 09:00 (INC-2's updated_at): INC-1 created 08:00, assigned to
+  A001, internal note, public reply 08:45 (45 min), solved 10:00 (2 h); INC-2 created 09:00, assigned to A001,
+  public reply 11:30 (150 min), open from 11:40; INC-3 created 05-05 09:00, unassigned, never replied (waited
+  24 h by the as-of time, longer than 60 min), no status event (new).
 """
 
 from __future__ import annotations
@@ -50,6 +54,16 @@ def published(generic_home: Path) -> Iterator[Query]:
         ("nps", 0.0, 0, 3, 3),  # (1 promoter - 1 detractor) / 3
         ("csat_rate", 0.5, 1, 2, 2),
         ("survey_responses", 3, 3, None, 3),
+        ("tickets_created", 3, 3, None, 3),
+        ("first_reply_minutes_median", 97.5, None, None, 2),  # (45 + 150) / 2
+        ("first_reply_within_1h_rate", 1 / 3, 1, 3, 3),  # INC-1 within; INC-2 late; INC-3 waited too long
+        ("tickets_solved", 1, 1, None, 1),
+        ("resolution_hours_median", 2.0, None, None, 1),
+        ("one_touch_rate", 1.0, 1, 1, 1),  # the internal note is no touch
+        ("reopen_rate", 0.0, 0, 1, 1),
+        ("handoffs_mean", 0.0, None, None, 1),
+        ("backlog_open_tickets", 2, 2, None, 2),  # at the as-of time: INC-2 open, INC-3 new
+        ("overdue_open_tickets", 0, 0, None, 2),  # INC-2 replied 45.5 h before, INC-3 created 24 h before
     ],
 )
 def test_may_org_values(published: Query, metric, value, numerator, denominator, sample_size) -> None:
@@ -89,6 +103,18 @@ def test_surveys_link_to_csv_calls(published: Query) -> None:
         ("S1", "csv", "A001", True, False),
         ("S2", "csv", "A001", False, True),
         ("S3", "csv", None, False, False),
+    ]
+
+
+def test_csv_tickets_take_their_agent_from_the_roster(published: Query) -> None:
+    rows = published(
+        "select ticket_id, helpdesk_source, agent_id, team_id, contact_reason, first_reply_minutes "
+        "from marts.fct_tickets order by ticket_id"
+    )
+    assert rows == [
+        ("INC-1", "csv", "A001", "T9", "pricing", 45.0),
+        ("INC-2", "csv", "A001", "T9", "refund", 150.0),
+        ("INC-3", "csv", None, None, "unspecified", None),
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -185,3 +186,23 @@ def test_fixture_folder_counts_and_idempotent_reingest(connection) -> None:
         assert summary.ingested == []  # every file already ingested (same checksum): skipped
     assert connection.execute(f"select count(*) from {RAW_SCHEMA}.zendesk_tickets").fetchone() == raw_before
     assert len(file_manifest(connection)) == len(expected)
+
+
+def test_backfill_window_reingests_files_without_doubling(connection, tmp_path: Path) -> None:
+    """Reprocessing the files that landed in a date range replaces their ingestion: nothing is doubled."""
+    folder = tmp_path / "surveys"
+    folder.mkdir()
+    shutil.copy(SMALL_LANDING / "surveys" / "qualtrics_export.csv", folder / "qualtrics_export.csv")
+    first = ingest_source(connection, SURVEYS, folder)
+    before = connection.execute(f"select count(*), min(file_id) from {RAW_SCHEMA}.qualtrics_responses").fetchone()
+    today = date.today()
+    # A window that does not contain the landing day changes nothing.
+    untouched = ingest_source(connection, SURVEYS, folder, reprocess=(date(2020, 1, 1), date(2020, 1, 31)))
+    assert (untouched.reprocessed, untouched.ingested) == (0, [])
+    again = ingest_source(connection, SURVEYS, folder, reprocess=(today - timedelta(days=1), today + timedelta(days=1)))
+    after = connection.execute(f"select count(*), min(file_id) from {RAW_SCHEMA}.qualtrics_responses").fetchone()
+    assert (first.staged, first.quarantined) == (6, 2)
+    assert again.reprocessed == 1 and (again.staged, again.quarantined) == (6, 2)
+    assert after == before == (6, 1)  # same rows, same file_id (the file keeps its place in "the later file")
+    assert connection.execute(f"select count(*) from {RAW_SCHEMA}.quarantine").fetchone() == (2,)
+    assert connection.execute(f"select count(*) from {RAW_SCHEMA}.ingested_files").fetchone() == (1,)

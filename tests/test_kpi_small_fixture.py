@@ -136,11 +136,11 @@ def test_ticket_facts(published_small: Query) -> None:
         """
     )
     assert rows == [
-        (101, "A001", "T1", 30.0, True, 3.0, "billing"),
-        (102, "A002", "T2", 90.0, False, None, "outage"),  # not solved: team of A002 at the as-of time
-        (103, None, None, None, False, None, "unspecified"),
-        (104, "A003", "T2", 40.0, False, None, "login"),
-        (106, "A002", "T2", 45.0, True, 1.0, "bug"),
+        ("101", "A001", "T1", 30.0, True, 3.0, "billing"),
+        ("102", "A002", "T2", 90.0, False, None, "outage"),  # not solved: team of A002 at the as-of time
+        ("103", None, None, None, False, None, "unspecified"),
+        ("104", "A003", "T2", 40.0, False, None, "login"),
+        ("106", "A002", "T2", 45.0, True, 1.0, "bug"),
     ]
 
 

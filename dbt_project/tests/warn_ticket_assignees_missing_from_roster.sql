@@ -1,7 +1,7 @@
--- Reported, not blocking: tickets whose agent (Zendesk assignee) is not in the roster count at org scope only
+-- Reported, not blocking: tickets whose agent (assignee) is not in the roster count at org scope only
 -- ("unknown agent"). Add them to reference/roster.csv to attribute them to an agent and team.
 {{ config(severity='warn') }}
 
-select ticket_id, agent_zendesk_user_id
+select ticket_id, agent_key
 from {{ ref('fct_tickets') }}
-where agent_zendesk_user_id is not null and agent_id is null
+where agent_key is not null and agent_id is null

@@ -2,8 +2,10 @@
 writes the DuckDB build database. New files are appended to raw tables; bad records are quarantined."""
 
 from collections.abc import Iterator
+from datetime import date
 
-from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+from dagster import AssetExecutionContext, AssetSpec, Config, MaterializeResult, MetadataValue, multi_asset
+from pydantic import Field
 
 from ..ingestion import ALL_SOURCES
 from ..ingestion.core import export_quarantine
@@ -13,11 +15,29 @@ from ..resources import WarehouseResource
 SOURCES_BY_ASSET = {f"raw_{source.name}": source for source in ALL_SOURCES}
 
 
+class IngestionConfig(Config):
+    """Leave empty for the nightly run. To backfill, set a range of landing days (files' modification dates, UTC):
+    the files that landed then are ingested again under the current rules, replacing their earlier ingestion."""
+
+    reprocess_from: str | None = Field(default=None, description="first landing day to reprocess, YYYY-MM-DD")
+    reprocess_to: str | None = Field(default=None, description="last landing day to reprocess, YYYY-MM-DD")
+
+    def reprocess_window(self) -> tuple[date, date] | None:
+        if not self.reprocess_from and not self.reprocess_to:
+            return None
+        first = date.fromisoformat(self.reprocess_from or self.reprocess_to or "")
+        last = date.fromisoformat(self.reprocess_to or self.reprocess_from or "")
+        if last < first:
+            raise ValueError(f"reprocess_to {last} is before reprocess_from {first}")
+        return first, last
+
+
 def ingestion_metadata(summary: SourceSummary) -> dict[str, object]:
     return {
         "files_seen": len(summary.files),
         "files_ingested": len(summary.ingested),
         "files_skipped_already_ingested": len(summary.files) - len(summary.ingested),
+        "files_reprocessed": summary.reprocessed,
         "records_read": summary.records_read,
         "records_staged": summary.staged,
         "records_quarantined": summary.quarantined,
@@ -44,14 +64,17 @@ def ingestion_metadata(summary: SourceSummary) -> dict[str, object]:
     can_subset=True,
     name="ingest_landing",
 )
-def ingestion_assets(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
+def ingestion_assets(
+    context: AssetExecutionContext, config: IngestionConfig, warehouse: WarehouseResource
+) -> Iterator[MaterializeResult]:
     settings = warehouse.settings()
+    reprocess = config.reprocess_window()
     selected = {key.to_user_string() for key in context.selected_asset_keys}
     with warehouse.connect() as connection:
         for asset_name, source in SOURCES_BY_ASSET.items():
             if asset_name not in selected:
                 continue
-            summary = ingest_source(connection, source, settings.landing_folder(source.name))
+            summary = ingest_source(connection, source, settings.landing_folder(source.name), reprocess)
             for problem in summary.unreadable_files:
                 context.log.warning(f"{source.name}: quarantined whole file {problem}")
             context.log.info(

@@ -213,6 +213,29 @@ def _already_ingested(connection: duckdb.DuckDBPyConnection, source: str, checks
     return bool(row and row[0])
 
 
+def forget_file(connection: duckdb.DuckDBPyConnection, source: Source, checksum: str) -> int | None:
+    """Remove an ingested file (its raw rows, quarantined records and manifest row) so it can be re-ingested
+    under the current rules without doubling anything. Returns its file_id (re-used, so that "the later file"
+    keeps its meaning), or None when it had not been ingested."""
+    rows = connection.execute(
+        f"select file_id from {RAW_SCHEMA}.ingested_files where source = ? and checksum = ?", [source.name, checksum]
+    ).fetchall()
+    file_ids = [row[0] for row in rows]
+    if not file_ids:
+        return None
+    connection.execute("begin transaction")
+    try:
+        for entity in source.entities:
+            connection.execute(f"delete from {entity.table} where file_id in (select unnest(?))", [file_ids])
+        for table in ("quarantine", "ingested_files"):
+            connection.execute(f"delete from {RAW_SCHEMA}.{table} where file_id in (select unnest(?))", [file_ids])
+        connection.execute("commit")
+    except BaseException:
+        connection.execute("rollback")
+        raise
+    return min(file_ids)
+
+
 def _next_file_id(connection: duckdb.DuckDBPyConnection) -> int:
     row = connection.execute(f"select coalesce(max(file_id), 0) + 1 from {RAW_SCHEMA}.ingested_files").fetchone()
     return int(row[0]) if row else 1
@@ -280,6 +303,7 @@ def ingest_file(
     source: str,
     path: Path,
     detect_format: Callable[[duckdb.DuckDBPyConnection, Path], FileFormat],
+    file_id: int | None = None,
 ) -> FileResult:
     """Ingest one file in its own transaction: it is staged and quarantined whole, or not at all."""
     result = FileResult(source=source, path=str(path), checksum=file_checksum(path), size_bytes=path.stat().st_size)
@@ -288,7 +312,7 @@ def ingest_file(
         return result
     connection.execute("begin transaction")
     try:
-        file_id = _next_file_id(connection)
+        file_id = file_id or _next_file_id(connection)
         try:
             with tempfile.TemporaryDirectory(prefix="supportkpi-") as scratch:
                 readable = _readable_copy(path, Path(scratch), result)

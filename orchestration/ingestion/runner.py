@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
-from .core import RAW_SCHEMA, FileResult, Source, create_raw_tables, ingest_file, landed_files
+from .core import (
+    RAW_SCHEMA,
+    FileResult,
+    Source,
+    create_raw_tables,
+    file_checksum,
+    forget_file,
+    ingest_file,
+    landed_files,
+)
 
 
 @dataclass
@@ -17,6 +27,7 @@ class SourceSummary:
     files: list[FileResult] = field(default_factory=list)
     raw_rows: dict[str, int] = field(default_factory=dict)
     window: tuple[str | None, str | None] = (None, None)
+    reprocessed: int = 0
 
     @property
     def ingested(self) -> list[FileResult]:
@@ -46,11 +57,27 @@ class SourceSummary:
         return [f"{Path(result.path).name}: {result.file_error}" for result in self.ingested if result.file_error]
 
 
-def ingest_source(connection: duckdb.DuckDBPyConnection, source: Source, folder: Path) -> SourceSummary:
+def landed_on(path: Path) -> date:
+    """The day a file landed: its modification date (UTC)."""
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date()
+
+
+def ingest_source(
+    connection: duckdb.DuckDBPyConnection,
+    source: Source,
+    folder: Path,
+    reprocess: tuple[date, date] | None = None,
+) -> SourceSummary:
+    """Ingest the folder's new files. Files that landed within `reprocess` (first and last day, inclusive) are
+    ingested again under the current rules, replacing their earlier ingestion (a backfill of that range)."""
     create_raw_tables(connection, source.entities)
     summary = SourceSummary(source.name)
     for path in landed_files(folder):
-        summary.files.append(ingest_file(connection, source.name, path, source.detect_format))
+        previous_file_id = None
+        if reprocess and reprocess[0] <= landed_on(path) <= reprocess[1]:
+            previous_file_id = forget_file(connection, source, file_checksum(path))
+            summary.reprocessed += previous_file_id is not None
+        summary.files.append(ingest_file(connection, source.name, path, source.detect_format, previous_file_id))
     for entity in source.entities:
         row = connection.execute(f"select count(*) from {entity.table}").fetchone()
         summary.raw_rows[entity.table] = int(row[0]) if row else 0

@@ -10,7 +10,7 @@ with phone_owners as (
 
 tickets as (
     select * from {{ ref('fct_tickets') }}
-    where requester_id is not null
+    where requester_key is not null
 ),
 
 calls as (
@@ -23,7 +23,7 @@ calls as (
 ),
 
 contact_starts as (
-    select 'zendesk:' || requester_id as customer_key, created_at as started_at from tickets
+    select requester_key as customer_key, created_at as started_at from tickets
     union all
     select customer_key, entered_at from calls
 ),
@@ -33,7 +33,7 @@ contacts as (
     select
         'ticket' as contact_type,
         ticket_id::varchar as contact_id,
-        'zendesk:' || requester_id as customer_key,
+        requester_key as customer_key,
         final_solved_at as contact_at,
         agent_id
     from tickets

@@ -8,7 +8,7 @@ with qualtrics as (
         nps_score,
         csat_score,
         comment,
-        ticket_id,
+        ticket_id::varchar as ticket_id,
         call_id,
         customer_email
     from {{ ref('stg_qualtrics__responses') }}
@@ -23,7 +23,7 @@ generic as (
         nps_score,
         csat_score,
         comment,
-        ticket_id,
+        ticket_id::varchar as ticket_id,
         call_id,
         customer_email
     from {{ ref('stg_generic__survey_responses') }}

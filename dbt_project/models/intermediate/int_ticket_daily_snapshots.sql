@@ -41,7 +41,7 @@ assignee_at_snapshot as (
     select
         open_at_snapshot.snapshot_date,
         open_at_snapshot.ticket_id,
-        assignments.assignee_id
+        assignments.assignee_key
     from open_at_snapshot
     inner join {{ ref('int_ticket_assignments') }} as assignments
         on assignments.ticket_id = open_at_snapshot.ticket_id
@@ -70,10 +70,10 @@ with_assignee as (
         tickets.created_at,
         -- The assignee at that moment; only a ticket without any assignment event falls back to its current one.
         case
-            when assignee_at_snapshot.ticket_id is not null then assignee_at_snapshot.assignee_id
+            when assignee_at_snapshot.ticket_id is not null then assignee_at_snapshot.assignee_key
             when tickets.ticket_id in (select ticket_id from {{ ref('int_ticket_assignments') }}) then null
-            else tickets.assignee_zendesk_user_id
-        end as assignee_zendesk_user_id,
+            else tickets.assignee_key
+        end as assignee_key,
         coalesce(last_reply_at_snapshot.last_reply_at, tickets.created_at) as last_agent_touch_at
     from open_at_snapshot
     inner join tickets using (ticket_id)
@@ -87,17 +87,17 @@ final as (
         with_assignee.snapshot_at,
         with_assignee.ticket_id,
         with_assignee.status,
-        with_assignee.assignee_zendesk_user_id,
-        agent_users.agent_id,
+        with_assignee.assignee_key,
+        agent_keys.agent_id,
         membership.team_id,
         with_assignee.last_agent_touch_at,
         with_assignee.status in ('new', 'open')
             and {{ seconds_between('with_assignee.last_agent_touch_at', 'with_assignee.snapshot_at') }}
                 > {{ var('overdue_hours') }} * 3600 as is_overdue
     from with_assignee
-    left join {{ ref('int_zendesk_agent_users') }} as agent_users
-        on agent_users.user_id = with_assignee.assignee_zendesk_user_id
-    {{ join_team_membership('agent_users.agent_id', 'with_assignee.snapshot_at') }}
+    left join {{ ref('int_helpdesk_agent_keys') }} as agent_keys
+        on agent_keys.agent_key = with_assignee.assignee_key
+    {{ join_team_membership('agent_keys.agent_id', 'with_assignee.snapshot_at') }}
 )
 
 select * from final

@@ -1,5 +1,6 @@
--- One row per agent reply: a public comment by an agent user outside the creating audit.
-with comments as (
+-- One row per agent reply: a Zendesk public comment by an agent user outside the creating audit, or a generic
+-- CSV public_reply event (every public_reply is an agent reply).
+with zendesk_comments as (
     select * from {{ ref('stg_zendesk__ticket_comments') }}
 ),
 
@@ -7,16 +8,26 @@ agent_users as (
     select * from {{ ref('int_zendesk_agent_users') }}
 ),
 
-final as (
+zendesk_replies as (
     select
-        comments.ticket_id,
-        comments.event_id,
-        comments.child_position,
-        comments.created_at as replied_at,
-        comments.author_id
-    from comments
-    inner join agent_users on comments.author_id = agent_users.user_id
-    where comments.is_public and not comments.is_creating_audit
+        zendesk_comments.ticket_id::varchar as ticket_id,
+        zendesk_comments.created_at as replied_at,
+        'zendesk:' || zendesk_comments.author_id as author_key
+    from zendesk_comments
+    inner join agent_users on zendesk_comments.author_id = agent_users.user_id
+    where zendesk_comments.is_public and not zendesk_comments.is_creating_audit
+),
+
+generic_replies as (
+    select ticket_id, created_at, 'agent:' || actor_id
+    from {{ ref('stg_generic__ticket_events') }}
+    where event_type = 'public_reply' and ticket_id is not null and created_at is not null
+),
+
+final as (
+    select * from zendesk_replies
+    union all
+    select * from generic_replies
 )
 
 select * from final

@@ -1,33 +1,36 @@
--- Each ticket's status over time: [valid_from, valid_to) intervals from its status events. A ticket without
--- status events has one interval from its creation with its current status.
+-- Each ticket's status over time: [valid_from, valid_to) intervals from its status changes. The first status
+-- holds from the ticket's creation; a generic CSV ticket is `new` until its first status change; a ticket without
+-- any status change has one interval from its creation with its current status.
 with status_changes as (
-    select
-        ticket_id,
-        created_at as valid_from,
-        value as status,
-        row_number() over (partition by ticket_id order by created_at, event_id, child_position) as change_number
-    from {{ ref('stg_zendesk__ticket_field_changes') }}
-    where field_name = 'status' and value is not null
+    select * from {{ ref('int_ticket_status_changes') }}
 ),
 
 tickets as (
-    select ticket_id, created_at, status from {{ ref('int_tickets') }}
+    select ticket_id, helpdesk_source, created_at, status from {{ ref('int_tickets') }}
 ),
 
 intervals as (
     select
         status_changes.ticket_id,
-        -- The first status holds from the ticket's creation, even if its audit is logged a little later.
-        case when status_changes.change_number = 1
-            then least(status_changes.valid_from, tickets.created_at)
-            else status_changes.valid_from
+        case when status_changes.change_number = 1 and tickets.helpdesk_source = 'zendesk'
+            then least(status_changes.changed_at, tickets.created_at)
+            else status_changes.changed_at
         end as valid_from,
-        lead(status_changes.valid_from) over (
+        lead(status_changes.changed_at) over (
             partition by status_changes.ticket_id order by status_changes.change_number
         ) as valid_to,
         status_changes.status
     from status_changes
     inner join tickets using (ticket_id)
+
+    union all
+
+    -- A generic CSV ticket is new from its creation until its first status change.
+    select tickets.ticket_id, tickets.created_at, first_change.changed_at, 'new'
+    from tickets
+    inner join status_changes as first_change
+        on first_change.ticket_id = tickets.ticket_id and first_change.change_number = 1
+    where tickets.helpdesk_source = 'csv' and first_change.changed_at > tickets.created_at
 
     union all
 

@@ -1,7 +1,7 @@
--- One row per ticket (deleted excluded) with its lifecycle: agent, first reply, final solve, reopens.
+-- One row per ticket (deleted excluded) with its lifecycle: agent, first reply, final solve, reopens, handoffs.
 with tickets as (
-    select * from {{ ref('stg_zendesk__tickets') }}
-    where status <> 'deleted' and ticket_id is not null
+    select * from {{ ref('int_helpdesk_tickets') }}
+    where status <> 'deleted'
 ),
 
 status_history as (
@@ -14,6 +14,10 @@ replies as (
 
 handoffs as (
     select * from {{ ref('int_ticket_handoffs') }}
+),
+
+assignments as (
+    select * from {{ ref('int_ticket_assignments') }}
 ),
 
 helpdesk_as_of as (
@@ -34,9 +38,9 @@ solved_tickets as (
 assignee_at_solve as (
     select
         solved_tickets.ticket_id,
-        assignments.assignee_id
+        assignments.assignee_key
     from solved_tickets
-    inner join {{ ref('int_ticket_assignments') }} as assignments
+    inner join assignments
         on assignments.ticket_id = solved_tickets.ticket_id
         and assignments.created_at <= solved_tickets.final_solved_at
     qualify row_number() over (partition by solved_tickets.ticket_id order by assignments.change_number desc) = 1
@@ -48,11 +52,11 @@ attributed as (
         -- The ticket's agent: the assignee at its final solve; for a ticket not solved, its current assignee.
         -- Only a solved ticket without any assignment event falls back to its current assignee.
         case
-            when solved_tickets.final_solved_at is null then solved_tickets.assignee_id
-            when assignee_at_solve.ticket_id is not null then assignee_at_solve.assignee_id
-            when solved_tickets.ticket_id in (select ticket_id from {{ ref('int_ticket_assignments') }}) then null
-            else solved_tickets.assignee_id
-        end as agent_zendesk_user_id
+            when solved_tickets.final_solved_at is null then solved_tickets.assignee_key
+            when assignee_at_solve.ticket_id is not null then assignee_at_solve.assignee_key
+            when solved_tickets.ticket_id in (select ticket_id from assignments) then null
+            else solved_tickets.assignee_key
+        end as agent_key
     from solved_tickets
     left join assignee_at_solve using (ticket_id)
 ),
@@ -60,24 +64,18 @@ attributed as (
 final as (
     select
         attributed.ticket_id,
+        attributed.helpdesk_source,
         attributed.created_at,
         attributed.updated_at,
         attributed.status,
         attributed.channel,
         attributed.priority,
-        attributed.ticket_type,
-        attributed.group_id,
-        coalesce(
-            list_transform(
-                list_filter(attributed.tags, lambda tag: starts_with(tag, '{{ var("contact_reason_tag_prefix") }}')),
-                lambda tag: substr(tag, {{ var("contact_reason_tag_prefix") | length + 1 }})
-            )[1],
-            'unspecified'
-        ) as contact_reason,
+        attributed.contact_reason,
         attributed.requester_id,
-        attributed.assignee_id as assignee_zendesk_user_id,
-        attributed.agent_zendesk_user_id,
-        agent_users.agent_id,
+        attributed.requester_key,
+        attributed.assignee_key,
+        attributed.agent_key,
+        agent_keys.agent_id,
         replies.first_reply_at,
         {{ seconds_between('attributed.created_at', 'replies.first_reply_at') }} / 60.0 as first_reply_minutes,
         coalesce(replies.agent_reply_count, 0) as agent_reply_count,
@@ -95,8 +93,7 @@ final as (
     cross join helpdesk_as_of
     left join replies using (ticket_id)
     left join handoffs using (ticket_id)
-    left join {{ ref('int_zendesk_agent_users') }} as agent_users
-        on agent_users.user_id = attributed.agent_zendesk_user_id
+    left join {{ ref('int_helpdesk_agent_keys') }} as agent_keys on agent_keys.agent_key = attributed.agent_key
 )
 
 select * from final

@@ -13,16 +13,17 @@ continuity as (
     -- this ticket's final solve.
     select
         ticket_id,
-        lag(agent_zendesk_user_id) over requester_solves as previous_agent_zendesk_user_id,
+        lag(agent_key) over requester_solves as previous_agent_key,
         lag(final_solved_at) over requester_solves as previous_solved_at
     from tickets
-    where final_solved_at is not null and agent_zendesk_user_id is not null and requester_id is not null
-    window requester_solves as (partition by requester_id order by final_solved_at, ticket_id)
+    where final_solved_at is not null and agent_key is not null and requester_key is not null
+    window requester_solves as (partition by requester_key order by final_solved_at, ticket_id)
 ),
 
 final as (
     select
         tickets.ticket_id,
+        tickets.helpdesk_source,
         tickets.created_at,
         tickets.updated_at,
         tickets.status,
@@ -30,7 +31,8 @@ final as (
         tickets.priority,
         tickets.contact_reason,
         tickets.requester_id,
-        tickets.agent_zendesk_user_id,
+        tickets.requester_key,
+        tickets.agent_key,
         tickets.agent_id,
         -- Team of the agent at the final solve, or at the as-of time for a ticket not solved.
         membership.team_id,
@@ -54,7 +56,7 @@ final as (
         case
             when continuity.previous_solved_at >= tickets.final_solved_at - interval ({{ var('continuity_days') }}) day
                 and continuity.previous_solved_at < tickets.final_solved_at
-                then continuity.previous_agent_zendesk_user_id = tickets.agent_zendesk_user_id
+                then continuity.previous_agent_key = tickets.agent_key
         end as is_same_agent_as_previous_ticket
     from tickets
     cross join helpdesk_as_of

@@ -12,7 +12,7 @@ final as (
         try_cast({{ json_text('nps_score') }} as integer) as nps_score,
         try_cast({{ json_text('csat_score') }} as integer) as csat_score,
         {{ json_text('comment') }} as comment,
-        try_cast({{ json_text('ticket_id') }} as bigint) as ticket_id,
+        {{ json_text('ticket_id') }} as ticket_id,
         {{ json_text('call_id') }} as call_id,
         lower({{ json_text('customer_email') }}) as customer_email
     from response_rows

@@ -1,0 +1,20 @@
+-- The roster agent behind each helpdesk agent key: `zendesk:<user id>` through the roster's zendesk_user_id,
+-- `agent:<agent_id>` for the generic CSV's roster ids. Keys of agents missing from the roster have no row.
+with zendesk_agents as (
+    select 'zendesk:' || user_id as agent_key, agent_id
+    from {{ ref('int_zendesk_agent_users') }}
+    where agent_id is not null
+),
+
+roster_agents as (
+    select distinct 'agent:' || agent_id as agent_key, agent_id
+    from {{ ref('int_agent_team_history') }}
+),
+
+final as (
+    select * from zendesk_agents
+    union all
+    select * from roster_agents
+)
+
+select * from final
