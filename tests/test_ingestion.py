@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.ingestion import ALL_SOURCES, HELPDESK, SURVEYS, TELEPHONY
+from orchestration.ingestion import ALL_SOURCES, HELPDESK, REFERENCE, SURVEYS, TELEPHONY
 from orchestration.ingestion.core import RAW_SCHEMA
 from orchestration.ingestion.runner import file_manifest, ingest_source
 
@@ -206,3 +206,11 @@ def test_backfill_window_reingests_files_without_doubling(connection, tmp_path: 
     assert after == before == (6, 1)  # same rows, same file_id (the file keeps its place in "the later file")
     assert connection.execute(f"select count(*) from {RAW_SCHEMA}.quarantine").fetchone() == (2,)
     assert connection.execute(f"select count(*) from {RAW_SCHEMA}.ingested_files").fetchone() == (1,)
+
+
+def test_reference_files_are_recognised_by_their_columns_not_their_names(connection, tmp_path: Path) -> None:
+    write(tmp_path, "agents_2026-11.csv", (SMALL_LANDING / "reference" / "roster.csv").read_text())
+    write(tmp_path, "queue_owners.csv", "queue,team_id\nsupport-billing,T1\n")
+    summary = ingest_source(connection, REFERENCE, tmp_path)
+    assert sorted(result.format for result in summary.files) == ["queues_csv", "roster_csv"]
+    assert (summary.staged, summary.quarantined) == (5, 0)

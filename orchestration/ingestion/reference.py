@@ -48,14 +48,16 @@ REFERENCE_FILES = {
 
 
 def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
+    """By the columns of its header; a file named like a reference file but lacking its columns is reported."""
     header = csv_header(connection, path)
     for name, (entity, columns) in REFERENCE_FILES.items():
-        if path.name.startswith(name) and path.suffix.lower() == ".csv":
-            missing = [column for column in columns if column not in header]
-            if missing:
-                raise FileRejected(f"unknown layout: {path.name} lacks columns {missing}")
+        if all(column in header for column in columns):
             return FileFormat(f"{name}_csv", entity, csv_records())
-    raise FileRejected(f"unknown layout: {path.name} is not roster.csv, queues.csv or targets.csv")
+    for name, (_, columns) in REFERENCE_FILES.items():
+        if path.name.startswith(name):
+            missing = [column for column in columns if column not in header]
+            raise FileRejected(f"unknown layout: {path.name} lacks columns {missing}")
+    raise FileRejected(f"unknown layout: {path.name} has the columns of neither roster, queues nor targets")
 
 
 REFERENCE = Source("reference", tuple(entity for entity, _ in REFERENCE_FILES.values()), detect_format)
