@@ -35,3 +35,16 @@
         else nullif(regexp_replace({{ expression }}, '[^0-9]', '', 'g'), '')
     end
 {%- endmacro %}
+
+{#- The child events of Zendesk ticket audits, one row each, with their position and the creating-audit flag
+    (the audit holding Create child events). -#}
+{% macro zendesk_child_events(audits_relation) -%}
+    select
+        event_id,
+        ticket_id,
+        created_at,
+        len(list_filter(child_events, lambda child: child->>'event_type' = 'Create')) > 0 as is_creating_audit,
+        unnest(range(1, len(child_events) + 1)) as child_position,
+        unnest(child_events) as child_event
+    from {{ audits_relation }}
+{%- endmacro %}

@@ -1,13 +1,6 @@
 -- One row per Comment child event; comments in the creating audit (the one with Create events) are flagged.
 with child_events as (
-    select
-        event_id,
-        ticket_id,
-        created_at,
-        len(list_filter(child_events, lambda child: child->>'event_type' = 'Create')) > 0 as is_creating_audit,
-        unnest(range(1, len(child_events) + 1)) as child_position,
-        unnest(child_events) as child_event
-    from {{ ref('stg_zendesk__ticket_events') }}
+    {{ zendesk_child_events(ref('stg_zendesk__ticket_events')) }}
 ),
 
 final as (

@@ -1,12 +1,6 @@
 -- One row per Create/Change child event of a ticket audit (status, assignee_id, group_id, ...).
 with child_events as (
-    select
-        event_id,
-        ticket_id,
-        created_at,
-        unnest(range(1, len(child_events) + 1)) as child_position,
-        unnest(child_events) as child_event
-    from {{ ref('stg_zendesk__ticket_events') }}
+    {{ zendesk_child_events(ref('stg_zendesk__ticket_events')) }}
 ),
 
 final as (
