@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from .alerts import Alert, notify
 from .settings import MissingPiiSaltError, Settings, load_settings
 
 SUMMARY_METRICS = (
@@ -72,21 +73,38 @@ def command_run(arguments: argparse.Namespace) -> int:
         return 2
     result = run_pipeline(settings)
     if not result.success:
-        failed = [event.step_key for event in result.all_events if event.is_step_failure]
-        print(
-            f"run {result.run_id} FAILED; nothing was published. Failed steps: {', '.join(failed) or '?'}",
-            file=sys.stderr,
-        )
-        for event in result.all_events:
-            if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-                print(
-                    f"  {event.step_key}: {event.step_failure_data.error.message.strip()[:2000]}",
-                    file=sys.stderr,
-                )
+        report = failure_report(result)
+        print(f"run {result.run_id} FAILED; nothing was published.\n{report}", file=sys.stderr)
+        notify(Alert(run_id=result.run_id, job_name=result.job_def.name, message=report))
         return 1
     print(f"run {result.run_id} succeeded")
     print_summary(settings.published_database)
     return 0
+
+
+def failed_checks(result) -> list[str]:
+    """The blocking checks (dbt tests of error severity) that failed, with their failing-row counts."""
+    names = []
+    for event in result.all_events:
+        if event.event_type_value != "ASSET_CHECK_EVALUATION":
+            continue
+        evaluation = event.event_specific_data
+        if evaluation.passed or evaluation.severity.value != "ERROR":
+            continue
+        failures = evaluation.metadata.get("dagster_dbt/failed_row_count")
+        count = f" ({failures.value} failing rows)" if failures is not None else ""
+        names.append(f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}{count}")
+    return names
+
+
+def failure_report(result) -> str:
+    lines = [f"failed check: {name}" for name in failed_checks(result)]
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error if event.step_failure_data else None
+            detail = error.message.strip().splitlines()[0][:300] if error and error.message else ""
+            lines.append(f"failed step: {event.step_key} {detail}".rstrip())
+    return "\n".join(lines) or "failed for an unknown reason"
 
 
 def format_value(value: float, unit: str) -> str:

@@ -2,17 +2,20 @@
 
 from dagster import Definitions
 
+from .alerts import pipeline_failure_alert
 from .assets.dbt import support_kpi_dbt_models
 from .assets.ingestion import ingestion_assets
 from .assets.publication import published_warehouse
 from .jobs import full_pipeline_job
 from .resources import WarehouseResource, dbt_resource
+from .schedules import nightly_schedule
 from .sensors import landing_files_sensor
 
 defs = Definitions(
     assets=[ingestion_assets, support_kpi_dbt_models, published_warehouse],
     jobs=[full_pipeline_job],
-    sensors=[landing_files_sensor],
+    schedules=[nightly_schedule],
+    sensors=[landing_files_sensor, pipeline_failure_alert],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
 )
 

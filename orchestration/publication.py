@@ -83,7 +83,7 @@ def publish(settings: Settings, run_id: str, check_summary: dict[str, object]) -
     staging_file = target.with_name(f".warehouse-{run_id}.duckdb.tmp")
     staging_file.unlink(missing_ok=True)
     row_counts: dict[str, int] = {}
-    # Read-write like every other in-process connection to the build database (DuckDB refuses to mix modes).
+    # Read-write like every other connection to the build database (DuckDB refuses to mix modes in a process).
     with duckdb.connect(str(settings.build_database)) as build:
         tables = mart_tables(build)
         if not tables:

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource
+from filelock import FileLock
 
 from .settings import DBT_PROJECT_DIR, Settings, load_settings, validate_timezone
 
@@ -32,15 +33,24 @@ class WarehouseResource(ConfigurableResource):
         return Settings(home=home, landing=landing, timezone=timezone, pii_salt=base.pii_salt)
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection to the build database (never the published one)."""
+    def writer_lock(self, timeout_seconds: float = 3600) -> Iterator[None]:
+        """One writer of the build database at a time, across runs and processes: a second run's step waits here
+        (DuckDB itself would refuse the second writer)."""
         settings = self.settings()
         settings.ensure_dirs()
-        connection = duckdb.connect(str(settings.build_database))
-        try:
-            yield connection
-        finally:
-            connection.close()
+        with FileLock(str(settings.build_dir / ".writer.lock"), timeout=timeout_seconds):
+            yield
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to the build database (never the published one), under the writer lock."""
+        settings = self.settings()
+        with self.writer_lock():
+            connection = duckdb.connect(str(settings.build_database))
+            try:
+                yield connection
+            finally:
+                connection.close()
 
 
 def dbt_executable() -> str:

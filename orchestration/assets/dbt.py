@@ -90,4 +90,5 @@ def support_kpi_dbt_models(
     # the pii_hash macro reads the salt (resolved here, so a missing one fails with a clear message).
     os.environ["SUPPORT_KPI_HOME"] = str(settings.home)
     os.environ[PII_SALT_VARIABLE] = settings.resolved_pii_salt()
-    yield from dbt.cli(dbt_build_args(settings.timezone), context=context).stream().fetch_row_counts()
+    with warehouse.writer_lock():
+        yield from dbt.cli(dbt_build_args(settings.timezone), context=context).stream().fetch_row_counts()

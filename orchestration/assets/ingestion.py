@@ -4,7 +4,16 @@ writes the DuckDB build database. New files are appended to raw tables; bad reco
 from collections.abc import Iterator
 from datetime import date
 
-from dagster import AssetExecutionContext, AssetSpec, Config, MaterializeResult, MetadataValue, multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetSpec,
+    Backoff,
+    Config,
+    MaterializeResult,
+    MetadataValue,
+    RetryPolicy,
+    multi_asset,
+)
 from pydantic import Field
 
 from ..ingestion import ALL_SOURCES
@@ -63,6 +72,8 @@ def ingestion_metadata(summary: SourceSummary) -> dict[str, object]:
     ],
     can_subset=True,
     name="ingest_landing",
+    # A file still being copied or a locked build database are passing troubles: try again before failing.
+    retry_policy=RetryPolicy(max_retries=2, delay=15, backoff=Backoff.EXPONENTIAL),
 )
 def ingestion_assets(
     context: AssetExecutionContext, config: IngestionConfig, warehouse: WarehouseResource

@@ -40,7 +40,8 @@ def dbt_test_count() -> int:
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     settings = warehouse.settings()
     check_summary = {"dbt_build": "passed", "dbt_tests_and_unit_tests": dbt_test_count()}
-    result = publish(settings, context.run_id, check_summary)
+    with warehouse.writer_lock():
+        result = publish(settings, context.run_id, check_summary)
     context.log.info(f"published version {result.version} to {result.path}")
     return MaterializeResult(
         metadata={

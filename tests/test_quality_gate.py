@@ -1,0 +1,121 @@
+"""Write-audit-publish: a defect that parses but breaks a mart check blocks publication, names the check and
+alerts; readers holding the published file never block a run and keep a consistent version."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from .conftest import SMALL_LANDING, run_cli
+
+OVERLAPPING_ROSTER = """agent_id,agent_name,email,team_id,team_name,valid_from,valid_to,zendesk_user_id,asterisk_agent
+A001,Alice Martin,alice@example.com,T1,Billing,2026-01-01,,9001,PJSIP/1001
+A001,Alice Martin,alice@example.com,T2,Tech,2026-02-01,,9001,PJSIP/1001
+A002,Bob Okafor,bob@example.com,T1,Billing,2026-01-01,2026-03-16,9002,PJSIP/1002
+A002,Bob Okafor,bob@example.com,T2,Tech,2026-03-16,,9002,PJSIP/1002
+A003,Carol Diaz,carol@example.com,T2,Tech,2026-01-01,,9003,PJSIP/1003
+"""
+
+
+class _Webhook(BaseHTTPRequestHandler):
+    received: list[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        length = int(self.headers.get("Content-Length", 0))
+        _Webhook.received.append(json.loads(self.rfile.read(length)))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[str, list[dict]]]:
+    _Webhook.received = []
+    server = HTTPServer(("127.0.0.1", 0), _Webhook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/alert", _Webhook.received
+    server.shutdown()
+
+
+def test_defect_blocks_publication_names_the_check_and_alerts(tmp_path: Path, monkeypatch, webhook) -> None:
+    url, received = webhook
+    landing = tmp_path / "landing"
+    shutil.copytree(SMALL_LANDING, landing)
+    home = tmp_path / "home"
+    assert run_cli("run", home=home, landing=landing).returncode == 0
+    published = home / "published" / "warehouse.duckdb"
+    before = (published.read_bytes(), (home / "published" / "manifest.json").read_bytes())
+
+    # A roster edit that parses but puts A001 in two teams at once: every fact of A001 would double.
+    (landing / "reference" / "roster_v2.csv").write_text(OVERLAPPING_ROSTER)
+    monkeypatch.setenv("SUPPORT_KPI_ALERT_WEBHOOK_URL", url)
+    completed = run_cli("run", home=home, landing=landing)
+
+    assert completed.returncode == 1
+    assert "nothing was published" in completed.stderr
+    assert "assert_roster_memberships_do_not_overlap" in completed.stderr
+    assert (published.read_bytes(), (home / "published" / "manifest.json").read_bytes()) == before
+    assert len(received) == 1
+    assert "assert_roster_memberships_do_not_overlap" in received[0]["text"]
+
+
+READER = """
+import sys, time, duckdb
+connection = duckdb.connect(sys.argv[1], read_only=True)
+print(connection.execute("select count(*) from marts.fct_tickets").fetchone()[0], flush=True)
+while not __import__("pathlib").Path(sys.argv[2]).exists():
+    time.sleep(0.1)
+print(connection.execute("select count(*) from marts.fct_tickets").fetchone()[0], flush=True)
+"""
+
+EXTRA_TICKET = {
+    "id": 900, "created_at": "2026-03-10T09:00:00Z", "updated_at": "2026-03-10T09:00:00Z", "status": "new",
+    "requester_id": 5003, "assignee_id": None, "via": {"channel": "web"}, "tags": [],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("repetition", [1, 2])
+def test_readers_never_block_a_publish_and_keep_their_version(tmp_path: Path, repetition: int) -> None:
+    landing = tmp_path / "landing"
+    shutil.copytree(SMALL_LANDING, landing)
+    home = tmp_path / "home"
+    assert run_cli("run", home=home, landing=landing).returncode == 0
+    published = home / "published" / "warehouse.duckdb"
+    release = tmp_path / "release"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(published), str(release)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert reader.stdout is not None
+        assert reader.stdout.readline().strip() == "5"  # the reader holds version 1 open
+
+        for number in range(repetition):
+            ticket = {**EXTRA_TICKET, "id": 900 + number}
+            (landing / "helpdesk" / f"tickets_late_{number}.json").write_text(json.dumps({"tickets": [ticket]}))
+            completed = run_cli("run", home=home, landing=landing)
+            assert completed.returncode == 0, completed.stderr[-3000:]
+
+        with duckdb.connect(str(published), read_only=True) as fresh:
+            assert fresh.execute("select count(*) from marts.fct_tickets").fetchone()[0] == 5 + repetition
+        manifest = json.loads((home / "published" / "manifest.json").read_text())
+        assert manifest["version"] == 1 + repetition
+
+        release.touch()
+        assert reader.stdout.readline().strip() == "5"  # still the consistent old version
+        assert reader.wait(timeout=30) == 0
+    finally:
+        reader.kill()
+        time.sleep(0.1)
