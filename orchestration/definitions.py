@@ -7,12 +7,14 @@ from .assets.dbt import support_kpi_dbt_models
 from .assets.ingestion import ingestion_assets
 from .assets.publication import published_warehouse
 from .jobs import full_pipeline_job
+from .quality import mart_quality_gate
 from .resources import WarehouseResource, dbt_resource
 from .schedules import nightly_schedule
 from .sensors import landing_files_sensor
 
 defs = Definitions(
     assets=[ingestion_assets, support_kpi_dbt_models, published_warehouse],
+    asset_checks=[mart_quality_gate],
     jobs=[full_pipeline_job],
     schedules=[nightly_schedule],
     sensors=[landing_files_sensor, pipeline_failure_alert],

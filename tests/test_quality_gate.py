@@ -119,3 +119,30 @@ def test_readers_never_block_a_publish_and_keep_their_version(tmp_path: Path, re
     finally:
         reader.kill()
         time.sleep(0.1)
+
+
+GENERIC_LANDING = SMALL_LANDING.parent / "generic_landing"
+# Parses (every timestamp valid, no negative field) but answered before it entered the queue: a negative wait.
+IMPOSSIBLE_CALL = (
+    "call_id,queue,caller_number,entered_at,answered_at,ended_at,agent_id,outcome,talk_seconds,hold_seconds,"
+    "wrap_seconds\nG9,sales,15550999,2026-05-06T09:00:00Z,2026-05-06T08:59:00Z,2026-05-06T09:03:00Z,A001,answered,"
+    "180,0,0\n"
+)
+
+
+def test_great_expectations_suite_blocks_an_impossible_mart(tmp_path: Path, webhook, monkeypatch) -> None:
+    url, received = webhook
+    landing = tmp_path / "landing"
+    shutil.copytree(GENERIC_LANDING, landing)
+    home = tmp_path / "home"
+    assert run_cli("run", home=home, landing=landing).returncode == 0
+    before = (home / "published" / "warehouse.duckdb").read_bytes()
+
+    (landing / "telephony" / "calls_late.csv").write_text(IMPOSSIBLE_CALL)
+    monkeypatch.setenv("SUPPORT_KPI_ALERT_WEBHOOK_URL", url)
+    completed = run_cli("run", home=home, landing=landing)
+
+    assert completed.returncode == 1
+    assert "failed check: fct_calls: gx_fct_calls" in completed.stderr
+    assert (home / "published" / "warehouse.duckdb").read_bytes() == before
+    assert "gx_fct_calls" in received[0]["text"]
