@@ -9,6 +9,7 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -94,6 +95,45 @@ def suite_marts() -> list[str]:
 
 
 ROW_COUNT_CHECK = "row_count_within_band_of_previous_publish"
+FRESHNESS_CHECK = "newest_data_within_freshness_hours"
+GAPS_CHECK = "no_week_without_contacts"
+
+
+def freshness_result(newest: dict[str, object], now: datetime, hours: float) -> AssetCheckResult:
+    """Warn when a source's newest record (its as-of time) is older than `hours` before now."""
+    stale = {
+        source: str(seen)
+        for source, seen in newest.items()
+        if seen is None or (now - seen).total_seconds() > hours * 3600  # type: ignore[operator]
+    }
+    return AssetCheckResult(
+        asset_key="kpi_metrics",
+        check_name=FRESHNESS_CHECK,
+        passed=not stale,
+        severity=AssetCheckSeverity.WARN,
+        metadata={"freshness_hours": hours, "stale_sources": stale, "newest": {k: str(v) for k, v in newest.items()}},
+    )
+
+
+def weeks_without_contacts(connection) -> list[str]:
+    """ISO weeks between the first and the last week with contacts (tickets created or calls offered) that
+    have none: an export that went missing, most likely."""
+    rows = connection.execute(
+        """
+        with weeks as (
+            select distinct period_start from marts.kpi_metrics
+            where period_grain = 'week' and scope_type = 'org' and metric in ('tickets_created', 'calls_offered')
+        ),
+        expected as (
+            select unnest(range(min(period_start), max(period_start) + interval 7 day, interval 7 day))::date
+                as period_start
+            from weeks
+        )
+        select period_start::varchar from expected where period_start not in (select period_start from weeks)
+        order by 1
+        """
+    ).fetchall()
+    return [row[0] for row in rows]
 
 
 def previous_row_count(manifest_path: Path, table: str) -> int | None:
@@ -139,6 +179,16 @@ def row_count_result(rows: int, previous: int | None, band: float) -> AssetCheck
             description="kpi_metrics has between (1 - band) and (1 + band) times the rows of the previous publish "
             "(dbt var publish_row_count_band); passes on the first publish.",
         ),
+        AssetCheckSpec(
+            name=FRESHNESS_CHECK,
+            asset="kpi_metrics",
+            description="Warns when a source's newest record is older than the dbt var freshness_hours.",
+        ),
+        AssetCheckSpec(
+            name=GAPS_CHECK,
+            asset="kpi_metrics",
+            description="Warns when an ISO week between the first and the last week with contacts has none.",
+        ),
     ],
     name="mart_quality_gate",
     can_subset=True,
@@ -154,6 +204,12 @@ def mart_quality_gate(context: AssetCheckExecutionContext, warehouse: WarehouseR
             if f"gx_{mart}" in selected
         }
         kpi_rows = int(connection.execute("select count(*) from marts.kpi_metrics").fetchone()[0])
+        newest = dict(
+            connection.execute(
+                "select source_system, as_of_at from intermediate.int_source_as_of where source_system <> 'all'"
+            ).fetchall()
+        )
+        empty_weeks = weeks_without_contacts(connection)
     for mart, frame in frames.items():
         outcome = validate_dataframe(mart, frame)
         for failure in outcome.failures:
@@ -173,3 +229,13 @@ def mart_quality_gate(context: AssetCheckExecutionContext, warehouse: WarehouseR
     if ROW_COUNT_CHECK in selected:
         band = float(dbt_var("publish_row_count_band"))
         yield row_count_result(kpi_rows, previous_row_count(settings.manifest_path, "kpi_metrics"), band)
+    if FRESHNESS_CHECK in selected:
+        yield freshness_result(newest, datetime.now(UTC), float(dbt_var("freshness_hours")))
+    if GAPS_CHECK in selected:
+        yield AssetCheckResult(
+            asset_key="kpi_metrics",
+            check_name=GAPS_CHECK,
+            passed=not empty_weeks,
+            severity=AssetCheckSeverity.WARN,
+            metadata={"weeks_without_contacts": empty_weeks},
+        )

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import duckdb
 import pandas as pd
 
-from orchestration.quality import row_count_result, suite_marts, validate_dataframe
+from orchestration.ingestion import QUALITY
+from orchestration.ingestion.runner import ingest_source, unbalanced_files
+from orchestration.quality import freshness_result, row_count_result, suite_marts, validate_dataframe
+
+from .conftest import SMALL_LANDING
 
 
 def kpi_frame(metric: str, value: float) -> pd.DataFrame:
@@ -43,3 +50,22 @@ def test_row_count_band() -> None:
     assert row_count_result(rows=150, previous=100, band=0.5).passed
     assert not row_count_result(rows=151, previous=100, band=0.5).passed
     assert not row_count_result(rows=49, previous=100, band=0.5).passed
+
+
+def test_freshness_warns_about_stale_sources() -> None:
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    fresh = {"helpdesk": now - timedelta(hours=47), "telephony": now - timedelta(hours=1)}
+    assert freshness_result(fresh, now, hours=48).passed
+    stale = freshness_result({**fresh, "surveys": now - timedelta(hours=49), "quality": None}, now, hours=48)
+    assert not stale.passed
+    assert set(stale.metadata["stale_sources"].value) == {"surveys", "quality"}
+
+
+def test_raw_batches_balance_and_tampering_is_caught(tmp_path) -> None:
+    with duckdb.connect() as connection:
+        ingest_source(connection, QUALITY, SMALL_LANDING / "quality")
+        assert unbalanced_files(connection, QUALITY) == []
+        connection.execute("update raw.ingested_files set staged = staged - 1")
+        problems = unbalanced_files(connection, QUALITY)
+    assert len(problems) == 2  # the file no longer adds up, nor do the raw rows (4) against staged (3)
+    assert "raw tables hold 4 rows but the manifest staged 3" in problems

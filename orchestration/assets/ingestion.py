@@ -5,6 +5,8 @@ from collections.abc import Iterator
 from datetime import date
 
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetSpec,
     Backoff,
@@ -18,7 +20,7 @@ from pydantic import Field
 
 from ..ingestion import ALL_SOURCES
 from ..ingestion.core import export_quarantine
-from ..ingestion.runner import SourceSummary, ingest_source
+from ..ingestion.runner import SourceSummary, ingest_source, unbalanced_files
 from ..resources import WarehouseResource
 
 SOURCES_BY_ASSET = {f"raw_{source.name}": source for source in ALL_SOURCES}
@@ -70,6 +72,16 @@ def ingestion_metadata(summary: SourceSummary) -> dict[str, object]:
         )
         for asset_name, source in SOURCES_BY_ASSET.items()
     ],
+    check_specs=[
+        AssetCheckSpec(
+            name="raw_equals_staged_plus_quarantined",
+            asset=asset_name,
+            blocking=True,
+            description="Every file's records read = staged + quarantined, and the raw tables hold exactly the "
+            "staged records of the ingest manifest (nothing lost, nothing doubled).",
+        )
+        for asset_name in SOURCES_BY_ASSET
+    ],
     can_subset=True,
     name="ingest_landing",
     # A file still being copied or a locked build database are passing troubles: try again before failing.
@@ -93,4 +105,11 @@ def ingestion_assets(
                 f"{summary.staged} staged, {summary.quarantined} quarantined"
             )
             yield MaterializeResult(asset_key=asset_name, metadata=ingestion_metadata(summary))
+            problems = unbalanced_files(connection, source)
+            yield AssetCheckResult(
+                asset_key=asset_name,
+                check_name="raw_equals_staged_plus_quarantined",
+                passed=not problems,
+                metadata={"problems": problems, "files": len(summary.files)},
+            )
         export_quarantine(connection, settings.quarantine_dir)

@@ -99,6 +99,28 @@ def _data_window(connection: duckdb.DuckDBPyConnection, source: Source) -> tuple
     return (row[0], row[1]) if row else (None, None)
 
 
+def unbalanced_files(connection: duckdb.DuckDBPyConnection, source: Source) -> list[str]:
+    """The audit of a source's raw batch: files whose records read differ from staged + quarantined, and a raw
+    row total that differs from the staged total of the manifest. Empty when everything adds up."""
+    problems = [
+        f"{path}: read {read} != staged {staged} + quarantined {quarantined}"
+        for path, read, staged, quarantined in connection.execute(
+            f"select path, records_read, staged, quarantined from {RAW_SCHEMA}.ingested_files "
+            "where source = ? and records_read <> staged + quarantined",
+            [source.name],
+        ).fetchall()
+    ]
+    staged_total = connection.execute(
+        f"select coalesce(sum(staged), 0) from {RAW_SCHEMA}.ingested_files where source = ?", [source.name]
+    ).fetchone()[0]
+    raw_total = sum(
+        connection.execute(f"select count(*) from {entity.table}").fetchone()[0] for entity in source.entities
+    )
+    if raw_total != staged_total:
+        problems.append(f"raw tables hold {raw_total} rows but the manifest staged {staged_total}")
+    return problems
+
+
 def file_manifest(connection: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     """The ingest manifest: one row per file ever ingested, with raw = staged + quarantined counts."""
     cursor = connection.execute(f"select * exclude (file_id) from {RAW_SCHEMA}.ingested_files order by file_id")
