@@ -91,8 +91,13 @@ def failed_checks(result) -> list[str]:
         evaluation = event.event_specific_data
         if evaluation.passed or evaluation.severity.value != "ERROR":
             continue
-        failures = evaluation.metadata.get("dagster_dbt/failed_row_count")
-        count = f" ({failures.value} failing rows)" if failures is not None else ""
+        failing_rows = evaluation.metadata.get("dagster_dbt/failed_row_count")
+        failed_expectations = evaluation.metadata.get("failed_expectations")
+        count = ""
+        if failing_rows is not None:
+            count = f" ({failing_rows.value} failing rows)"
+        elif failed_expectations is not None:
+            count = f" ({failed_expectations.value} failed expectations)"
         names.append(f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}{count}")
     return names
 

@@ -37,6 +37,7 @@ def test_pipeline_job_runs_ingestion_dbt_and_publication_in_one_run() -> None:
     job = defs.resolve_job_def("support_kpi_pipeline")
     assert sorted(node.name for node in job.graph.node_defs) == [
         "ingest_landing",
+        "mart_quality_gate",
         "published_warehouse",
         "support_kpi_dbt_models",
     ]
