@@ -11,7 +11,6 @@ from pathlib import Path
 
 import duckdb
 
-from .alerts import Alert, notify
 from .settings import MissingPiiSaltError, Settings, load_settings
 
 SUMMARY_METRICS = (
@@ -73,6 +72,8 @@ def command_run(arguments: argparse.Namespace) -> int:
         return 2
     result = run_pipeline(settings)
     if not result.success:
+        from .alerts import Alert, notify
+
         report = failure_report(result)
         print(f"run {result.run_id} FAILED; nothing was published.\n{report}", file=sys.stderr)
         notify(Alert(run_id=result.run_id, job_name=result.job_def.name, message=report))

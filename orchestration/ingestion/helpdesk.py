@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from .core import Entity, FileFormat, FileRejected, Source, accepted_values, required, timestamps
-from .readers import csv_header, csv_records, json_document, json_document_keys, json_lines
+from .readers import csv_header, csv_records, first_line, json_document, json_document_keys, json_lines
 
 TICKET_STATUSES = ("new", "open", "pending", "hold", "solved", "closed", "deleted")
 
@@ -71,10 +71,8 @@ ZENDESK_RECORD_FIELDS = {
 
 def _json_lines_entity(path: Path) -> tuple[str, Entity]:
     """The Zendesk export of a JSON Lines file, from the fields of its first record (or its name)."""
-    with path.open("rb") as handle:
-        first = handle.readline().decode("utf-8", errors="replace").lstrip("\ufeff").strip()
     try:
-        fields = set(json.loads(first))
+        fields = set(json.loads(first_line(path)))
     except (ValueError, TypeError):
         fields = set()
     for key, markers in ZENDESK_RECORD_FIELDS.items():
@@ -114,7 +112,7 @@ def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileForm
             if key in keys:
                 return FileFormat(f"zendesk_{key}_page", entity, json_document(key))
         raise FileRejected(f"unknown layout: JSON document with keys {sorted(keys)[:8]}")
-    header = csv_header(connection, path)
+    header = csv_header(path)
     if all(column in header for column in GENERIC_EVENT_COLUMNS):
         return FileFormat("generic_ticket_events_csv", GENERIC_TICKET_EVENTS, csv_records())
     if all(column in header for column in GENERIC_TICKET_COLUMNS):

@@ -39,7 +39,7 @@ QA_REVIEWS = Entity(
 
 
 def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
-    header = csv_header(connection, path)
+    header = csv_header(path)
     missing = [column for column in QA_COLUMNS if column not in header]
     if path.suffix.lower() == ".csv" and not missing:
         return FileFormat("qa_reviews_csv", QA_REVIEWS, csv_records())

@@ -185,7 +185,7 @@ def first_line(path: Path, limit: int = 65536) -> str:
         return handle.readline(limit).decode("utf-8", errors="replace").lstrip("\ufeff").strip()
 
 
-def csv_header(connection: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+def csv_header(path: Path) -> list[str]:
     """Column names from the header line, split on the export's delimiter (quotes and a UTF-8 BOM handled)."""
     line = first_line(path)
     if not line:

@@ -49,7 +49,7 @@ REFERENCE_FILES = {
 
 def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
     """By the columns of its header; a file named like a reference file but lacking its columns is reported."""
-    header = csv_header(connection, path)
+    header = csv_header(path)
     for name, (entity, columns) in REFERENCE_FILES.items():
         if all(column in header for column in columns):
             return FileFormat(f"{name}_csv", entity, csv_records())

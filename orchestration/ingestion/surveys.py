@@ -57,7 +57,7 @@ def _third_line_is_import_ids(path: Path) -> bool:
 
 
 def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
-    header = csv_header(connection, path)
+    header = csv_header(path)
     if "ResponseId" in header and _third_line_is_import_ids(path):
         return FileFormat("qualtrics_csv", QUALTRICS_RESPONSES, csv_records(skip_data_rows=2))
     if all(column in header for column in GENERIC_SURVEY_COLUMNS):

@@ -64,9 +64,10 @@ QUEUE_LOG_LINE = re.compile(r"^\d{9,11}\|[^|]*\|[^|]*\|[^|]*\|[A-Z_]+")
 
 
 def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
-    if QUEUE_LOG_LINE.match(first_line(path)) or (path.name.startswith("queue_log") and "," not in first_line(path)):
+    line = first_line(path)
+    if QUEUE_LOG_LINE.match(line) or (path.name.startswith("queue_log") and "," not in line):
         return FileFormat("asterisk_queue_log", ASTERISK_QUEUE_LOG, queue_log)
-    header = csv_header(connection, path)
+    header = csv_header(path)
     if all(column in header for column in GENERIC_CALL_COLUMNS):
         return FileFormat("generic_calls_csv", GENERIC_CALLS, csv_records())
     raise FileRejected(f"unknown layout: {path.name} is neither an Asterisk queue_log nor a calls CSV")
