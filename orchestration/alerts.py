@@ -9,9 +9,10 @@ import json
 import logging
 import os
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dagster import DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
+from dagster import DagsterEvent, DagsterEventType, DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
 
 from .jobs import full_pipeline_job
 
@@ -47,11 +48,46 @@ def notify(alert: Alert, webhook_url: str | None = None, timeout_seconds: float 
         return False
 
 
+def _failure_details(metadata) -> list[str]:
+    """One line per failed expectation of a GX check: what, where, how many, an offending row."""
+    failures = metadata.get("failures")
+    lines = []
+    for failure in (failures.value if failures is not None else [])[:10]:
+        example = f"; e.g. {failure['examples'][0]}" if failure.get("examples") else ""
+        lines.append(
+            f"    {failure['expectation']} on {failure['column']}: {failure['unexpected_count']} unexpected{example}"
+        )
+    return lines
+
+
+def failed_check_lines(events: Iterable[DagsterEvent]) -> list[str]:
+    """The blocking checks (error severity: dbt tests, GX suites) that failed in a run, with their numbers."""
+    lines = []
+    for event in events:
+        if event.event_type_value != DagsterEventType.ASSET_CHECK_EVALUATION.value:
+            continue
+        evaluation = event.event_specific_data
+        if evaluation.passed or evaluation.severity.value != "ERROR":
+            continue
+        failing_rows = evaluation.metadata.get("dagster_dbt/failed_row_count")
+        failed_expectations = evaluation.metadata.get("failed_expectations")
+        count = ""
+        if failing_rows is not None:
+            count = f" ({failing_rows.value} failing rows)"
+        elif failed_expectations is not None:
+            count = f" ({failed_expectations.value} failed expectations)"
+        lines.append(f"failed check: {evaluation.asset_key.to_user_string()}: {evaluation.check_name}{count}")
+        lines.extend(_failure_details(evaluation.metadata))
+    return lines
+
+
 @run_failure_sensor(
     monitored_jobs=[full_pipeline_job],
     default_status=DefaultSensorStatus.RUNNING,
     description="Alerts (log, webhook) when a pipeline run fails, e.g. when the quality gate blocks publication.",
 )
 def pipeline_failure_alert(context: RunFailureSensorContext) -> None:
-    message = context.failure_event.message or "run failed"
+    records = context.instance.all_logs(context.dagster_run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
+    checks = failed_check_lines(record.dagster_event for record in records if record.dagster_event)
+    message = "\n".join([*checks, context.failure_event.message or "run failed"])
     notify(Alert(run_id=context.dagster_run.run_id, job_name=context.dagster_run.job_name, message=message))

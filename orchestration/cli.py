@@ -83,28 +83,10 @@ def command_run(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def failed_checks(result) -> list[str]:
-    """The blocking checks (dbt tests of error severity) that failed, with their failing-row counts."""
-    names = []
-    for event in result.all_events:
-        if event.event_type_value != "ASSET_CHECK_EVALUATION":
-            continue
-        evaluation = event.event_specific_data
-        if evaluation.passed or evaluation.severity.value != "ERROR":
-            continue
-        failing_rows = evaluation.metadata.get("dagster_dbt/failed_row_count")
-        failed_expectations = evaluation.metadata.get("failed_expectations")
-        count = ""
-        if failing_rows is not None:
-            count = f" ({failing_rows.value} failing rows)"
-        elif failed_expectations is not None:
-            count = f" ({failed_expectations.value} failed expectations)"
-        names.append(f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}{count}")
-    return names
-
-
 def failure_report(result) -> str:
-    lines = [f"failed check: {name}" for name in failed_checks(result)]
+    from .alerts import failed_check_lines
+
+    lines = failed_check_lines(result.all_events)
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error if event.step_failure_data else None

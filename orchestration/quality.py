@@ -1,241 +1,239 @@
-"""Great Expectations suites on the marts, run as blocking Dagster asset checks.
+"""The quality gate on the marts: Great Expectations suites run as blocking Dagster asset checks.
 
-Suites are plain JSON files under expectations/suites/ (one per mart, named after it) that a data engineer edits.
-The marts are validated as pandas dataframes in an ephemeral GX context (GX's SQL path against DuckDB is not
-reliable); a failed expectation fails the check, and a failed blocking check stops publication in the same run.
+Two kinds of suites, both plain JSON files a data engineer edits (see expectations/README.md):
+- expectations/suites/marts/<mart>.json validate a mart itself (schemas, unique ids, value ranges);
+- expectations/suites/monitors/<name>.json validate a small frame computed here about the whole publish: row
+  counts against the previous publish, weeks without data where data was expected, freshness of each source.
+Their thresholds are dbt vars, carried into the frames as columns, so the suites hold rules and dbt_project.yml
+holds numbers. A critical expectation that fails blocks publication in the same run; a warning one is shown only.
 """
 
 import json
-import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
-from dagster import (
-    AssetCheckExecutionContext,
-    AssetCheckResult,
-    AssetCheckSeverity,
-    AssetCheckSpec,
-    multi_asset_check,
-)
+from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSpec, MetadataValue, multi_asset_check
 
 from .dbt_vars import dbt_var
+from .gx_suites import Suite, check_result, suites_in, validate_dataframe
 from .resources import WarehouseResource
-from .settings import EXPECTATIONS_DIR
+from .settings import Settings
 
-SUITES_DIR = EXPECTATIONS_DIR / "suites"
-
-
-@dataclass(frozen=True)
-class SuiteOutcome:
-    success: bool
-    evaluated: int
-    failures: list[dict[str, object]]
+GATE_ASSET = "kpi_metrics"  # monitors are about the whole publish; they show on its main mart
 
 
 def ratio_metrics() -> list[str]:
     return sorted(metric["name"] for metric in dbt_var("metric_registry") if metric["unit"] == "ratio")
 
 
-def load_suite_expectations(mart: str) -> list[dict]:
-    expectations = list(json.loads((SUITES_DIR / f"{mart}.json").read_text())["expectations"])
-    if mart == "kpi_metrics":
-        # From the registry, so a new ratio metric is checked without editing the suite.
-        expectations.append(
+def mart_suites() -> dict[str, Suite]:
+    suites = suites_in("marts")
+    if "kpi_metrics" in suites:
+        # From the registry, so a new ratio metric is bounded to [0, 1] without editing the suite.
+        suites["kpi_metrics"] = suites["kpi_metrics"].with_expectations(
+            [
+                {
+                    "type": "expect_column_values_to_be_between",
+                    "kwargs": {
+                        "column": "value",
+                        "min_value": 0,
+                        "max_value": 1,
+                        "row_condition": {
+                            "type": "comparison",
+                            "column": {"name": "metric"},
+                            "operator": "IN",
+                            "parameter": ratio_metrics(),
+                        },
+                    },
+                    "meta": {"why": "metrics with unit ratio in the metric registry are rates in [0, 1]"},
+                }
+            ]
+        )
+    return suites
+
+
+# ---- monitor frames: one row per thing the monitor suite judges
+
+
+def previous_row_counts(manifest_path: Path) -> dict[str, int]:
+    try:
+        return {table: int(rows) for table, rows in json.loads(manifest_path.read_text())["row_counts"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def row_count_frame(rows: dict[str, int], previous: dict[str, int], band: float, min_rows: int) -> pd.DataFrame:
+    """Each mart's rows and the band allowed around the previous publish's; no band (nulls) on the first publish
+    or for a mart that had fewer than `min_rows` rows, where a few rows more or less is a large share."""
+    records = []
+    for table, count in sorted(rows.items()):
+        before = previous.get(table)
+        applies = before is not None and before >= min_rows
+        records.append(
             {
-                "type": "expect_column_values_to_be_between",
-                "kwargs": {
-                    "column": "value",
-                    "min_value": 0,
-                    "max_value": 1,
-                    "row_condition": f"metric in {ratio_metrics()}",
-                    "condition_parser": "pandas",
-                },
+                "mart": table,
+                "rows": count,
+                "previous_rows": before,
+                "allowed_low": before * (1 - band) if applies else None,
+                "allowed_high": before * (1 + band) if applies else None,
             }
         )
-    return expectations
+    return pd.DataFrame.from_records(
+        records, columns=["mart", "rows", "previous_rows", "allowed_low", "allowed_high"]
+    ).astype({"rows": "float64", "previous_rows": "float64", "allowed_low": "float64", "allowed_high": "float64"})
 
 
-def validate_dataframe(mart: str, frame: pd.DataFrame) -> SuiteOutcome:
-    os.environ.setdefault("TQDM_DISABLE", "1")  # GX's per-expectation progress bars would flood the run logs
-    import great_expectations as gx
-    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-
-    context = gx.get_context(mode="ephemeral")
-    suite = gx.ExpectationSuite(name=mart)
-    for expectation in load_suite_expectations(mart):
-        suite.add_expectation_configuration(
-            ExpectationConfiguration(type=expectation["type"], kwargs=expectation["kwargs"])
-        )
-    batch = (
-        context.data_sources.add_pandas(mart)
-        .add_dataframe_asset(mart)
-        .add_batch_definition_whole_dataframe("whole")
-        .get_batch(batch_parameters={"dataframe": frame})
-    )
-    result = batch.validate(suite, result_format="SUMMARY")
-    failures = [
-        {
-            "expectation": item.expectation_config.type,
-            "column": item.expectation_config.kwargs.get("column") or item.expectation_config.kwargs.get("column_list"),
-            "condition": item.expectation_config.kwargs.get("row_condition"),
-            "unexpected_count": item.result.get("unexpected_count"),
-            "examples": [str(value) for value in (item.result.get("partial_unexpected_list") or [])[:5]],
-        }
-        for item in result.results
-        if not item.success
+def publish_row_counts(connection: duckdb.DuckDBPyConnection, settings: Settings) -> pd.DataFrame:
+    tables = [
+        row[0]
+        for row in connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+        ).fetchall()
     ]
-    return SuiteOutcome(success=bool(result.success), evaluated=len(result.results), failures=failures)
-
-
-def suite_marts() -> list[str]:
-    return sorted(path.stem for path in SUITES_DIR.glob("*.json"))
-
-
-ROW_COUNT_CHECK = "row_count_within_band_of_previous_publish"
-FRESHNESS_CHECK = "newest_data_within_freshness_hours"
-GAPS_CHECK = "no_week_without_contacts"
-
-
-def freshness_result(newest: dict[str, object], now: datetime, hours: float) -> AssetCheckResult:
-    """Warn when a source's newest record (its as-of time) is older than `hours` before now."""
-    stale = {
-        source: str(seen)
-        for source, seen in newest.items()
-        if seen is None or (now - seen).total_seconds() > hours * 3600  # type: ignore[operator]
-    }
-    return AssetCheckResult(
-        asset_key="kpi_metrics",
-        check_name=FRESHNESS_CHECK,
-        passed=not stale,
-        severity=AssetCheckSeverity.WARN,
-        metadata={"freshness_hours": hours, "stale_sources": stale, "newest": {k: str(v) for k, v in newest.items()}},
+    rows = {table: int(connection.execute(f"select count(*) from marts.{table}").fetchone()[0]) for table in tables}
+    return row_count_frame(
+        rows,
+        previous_row_counts(settings.manifest_path),
+        float(dbt_var("publish_row_count_band")),
+        int(dbt_var("publish_row_count_min_rows")),
     )
 
 
-def weeks_without_contacts(connection) -> list[str]:
-    """ISO weeks between the first and the last week with contacts (tickets created or calls offered) that
-    have none: an export that went missing, most likely."""
-    rows = connection.execute(
+def weekly_volume_frame(connection: duckdb.DuckDBPyConnection, settings: Settings) -> pd.DataFrame:
+    """Org weekly counts of the metrics that measure incoming contacts (dbt var expected_weekly_data_metrics), one
+    row per ISO week from a metric's first week to the last complete week before the newest data of any source,
+    zero where the week has none. Data is expected in a week when the metric averages at least
+    `expected_weekly_min_records` a week over that span: zero is then a missing export, not a quiet week."""
+    return connection.execute(
         """
-        with weeks as (
-            select distinct period_start from marts.kpi_metrics
-            where period_grain = 'week' and scope_type = 'org' and metric in ('tickets_created', 'calls_offered')
+        with weekly as (
+            select metric, period_start as week_start, sample_size as records
+            from marts.kpi_metrics
+            where period_grain = 'week' and scope_type = 'org' and metric in (select unnest(?::varchar[]))
         ),
-        expected as (
-            select unnest(range(min(period_start), max(period_start) + interval 7 day, interval 7 day))::date
-                as period_start
-            from weeks
+        newest_week as (
+            select date_trunc('week', timezone(?, as_of_at))::date as week_start
+            from intermediate.int_source_as_of
+            where source_system = 'all'
+        ),
+        spans as (
+            select metric, min(week_start) as first_week,
+                   greatest(max(week_start), (select week_start - 7 from newest_week)) as last_week,
+                   sum(records) as total_records
+            from weekly
+            group by metric
+        ),
+        expected_weeks as (
+            select metric, unnest(range(first_week, last_week + interval 7 day, interval 7 day))::date as week_start,
+                   total_records
+            from spans
+        ),
+        final as (
+            select expected_weeks.metric, expected_weeks.week_start::varchar as week_start,
+                   coalesce(weekly.records, 0) as records,
+                   total_records / count(*) over (partition by expected_weeks.metric) as mean_weekly_records,
+                   total_records / count(*) over (partition by expected_weeks.metric) >= ? as data_expected
+            from expected_weeks
+            left join weekly using (metric, week_start)
         )
-        select period_start::varchar from expected where period_start not in (select period_start from weeks)
-        order by 1
-        """
-    ).fetchall()
-    return [row[0] for row in rows]
+        select * from final order by metric, week_start
+        """,
+        [
+            list(dbt_var("expected_weekly_data_metrics")),
+            settings.timezone,
+            float(dbt_var("expected_weekly_min_records")),
+        ],
+    ).df()
 
 
-def previous_row_count(manifest_path: Path, table: str) -> int | None:
-    try:
-        return int(json.loads(manifest_path.read_text())["row_counts"][table])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+def freshness_frame(newest: dict[str, datetime | None], now: datetime, hours: float) -> pd.DataFrame:
+    """Hours from each source's newest record (its as-of time) to now, against the dbt var freshness_hours. A
+    source that never delivered anything has no age (it is not in use)."""
+    records = [
+        {
+            "source": source,
+            "newest_at": None if seen is None else seen.isoformat(),
+            "hours_since_newest": None if seen is None else (now - seen).total_seconds() / 3600,
+            "freshness_hours": hours,
+        }
+        for source, seen in sorted(newest.items())
+    ]
+    return pd.DataFrame.from_records(
+        records, columns=["source", "newest_at", "hours_since_newest", "freshness_hours"]
+    ).astype({"hours_since_newest": "float64", "freshness_hours": "float64"})
 
 
-def row_count_result(rows: int, previous: int | None, band: float) -> AssetCheckResult:
-    if previous is None:
-        return AssetCheckResult(
-            asset_key="kpi_metrics",
-            check_name=ROW_COUNT_CHECK,
-            passed=True,
-            metadata={"rows": rows, "previous_rows": "none (first publish)"},
-        )
-    low, high = previous * (1 - band), previous * (1 + band)
-    return AssetCheckResult(
-        asset_key="kpi_metrics",
-        check_name=ROW_COUNT_CHECK,
-        passed=low <= rows <= high,
-        severity=AssetCheckSeverity.ERROR,
-        metadata={"rows": rows, "previous_rows": previous, "allowed_low": low, "allowed_high": high},
+def source_freshness(connection: duckdb.DuckDBPyConnection, settings: Settings) -> pd.DataFrame:
+    newest = dict(
+        connection.execute(
+            "select source_system, as_of_at from intermediate.int_source_as_of where source_system <> 'all'"
+        ).fetchall()
     )
+    return freshness_frame(newest, datetime.now(UTC), float(dbt_var("freshness_hours")))
 
 
-@multi_asset_check(
-    specs=[
-        *(
-            AssetCheckSpec(
-                name=f"gx_{mart}",
-                asset=mart,
-                blocking=True,
-                description=f"Great Expectations suite expectations/suites/{mart}.json on marts.{mart}.",
-            )
-            for mart in suite_marts()
-        ),
+MonitorFrame = Callable[[duckdb.DuckDBPyConnection, Settings], pd.DataFrame]
+MONITOR_FRAMES: dict[str, MonitorFrame] = {
+    "row_counts_within_band_of_previous_publish": publish_row_counts,
+    "no_expected_week_without_data": weekly_volume_frame,
+    "sources_fresh": source_freshness,
+}
+
+
+def monitor_suites() -> dict[str, Suite]:
+    suites = suites_in("monitors")
+    unknown = sorted(set(suites) - set(MONITOR_FRAMES))
+    if unknown:
+        raise ValueError(f"monitor suites without a frame in orchestration/quality.py: {unknown}")
+    return suites
+
+
+# ---- the gate
+
+
+def _check_specs() -> list[AssetCheckSpec]:
+    specs = [
         AssetCheckSpec(
-            name=ROW_COUNT_CHECK,
-            asset="kpi_metrics",
+            name=suite.check_name,
+            asset=mart,
             blocking=True,
-            description="kpi_metrics has between (1 - band) and (1 + band) times the rows of the previous publish "
-            "(dbt var publish_row_count_band); passes on the first publish.",
-        ),
+            description=f"Great Expectations suite {suite.path.parent.name}/{suite.path.name} on marts.{mart}.",
+        )
+        for mart, suite in mart_suites().items()
+    ]
+    specs += [
         AssetCheckSpec(
-            name=FRESHNESS_CHECK,
-            asset="kpi_metrics",
-            description="Warns when a source's newest record is older than the dbt var freshness_hours.",
-        ),
-        AssetCheckSpec(
-            name=GAPS_CHECK,
-            asset="kpi_metrics",
-            description="Warns when an ISO week between the first and the last week with contacts has none.",
-        ),
-    ],
-    name="mart_quality_gate",
-    can_subset=True,
-)
+            name=suite.check_name,
+            asset=GATE_ASSET,
+            blocking=True,
+            description=f"Great Expectations suite monitors/{suite.path.name}: {suite.meta.get('about', '')}",
+        )
+        for suite in monitor_suites().values()
+    ]
+    return specs
+
+
+@multi_asset_check(specs=_check_specs(), name="mart_quality_gate", can_subset=True)
 def mart_quality_gate(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> Iterator[AssetCheckResult]:
-    """Every GX suite and the row-count band, in one step (GX is imported once)."""
+    """Every mart and monitor suite, in one step (GX is imported once). Critical failures block publication."""
     selected = {key.name for key in context.selected_asset_check_keys}
     settings = warehouse.settings()
+    marts = {mart: suite for mart, suite in mart_suites().items() if suite.check_name in selected}
+    monitors = {name: suite for name, suite in monitor_suites().items() if suite.check_name in selected}
     with warehouse.connect() as connection:
-        frames = {
-            mart: connection.execute(f"select * from marts.{mart}").df()
-            for mart in suite_marts()
-            if f"gx_{mart}" in selected
-        }
-        kpi_rows = int(connection.execute("select count(*) from marts.kpi_metrics").fetchone()[0])
-        newest = dict(
-            connection.execute(
-                "select source_system, as_of_at from intermediate.int_source_as_of where source_system <> 'all'"
-            ).fetchall()
-        )
-        empty_weeks = weeks_without_contacts(connection)
-    for mart, frame in frames.items():
-        outcome = validate_dataframe(mart, frame)
+        mart_frames = {mart: connection.execute(f"select * from marts.{mart}").df() for mart in marts}
+        monitor_frames = {name: MONITOR_FRAMES[name](connection, settings) for name in monitors}
+    checks = [(mart, suite, mart_frames[mart]) for mart, suite in marts.items()]
+    checks += [(GATE_ASSET, suite, monitor_frames[name]) for name, suite in monitors.items()]
+    for asset, suite, frame in checks:
+        outcome = validate_dataframe(suite, frame)
         for failure in outcome.failures:
-            context.log.error(f"gx_{mart} failed: {failure}")
-        yield AssetCheckResult(
-            asset_key=mart,
-            check_name=f"gx_{mart}",
-            passed=outcome.success,
-            severity=AssetCheckSeverity.ERROR,
-            metadata={
-                "rows": len(frame),
-                "expectations": outcome.evaluated,
-                "failed_expectations": len(outcome.failures),
-                "failures": outcome.failures,
-            },
-        )
-    if ROW_COUNT_CHECK in selected:
-        band = float(dbt_var("publish_row_count_band"))
-        yield row_count_result(kpi_rows, previous_row_count(settings.manifest_path, "kpi_metrics"), band)
-    if FRESHNESS_CHECK in selected:
-        yield freshness_result(newest, datetime.now(UTC), float(dbt_var("freshness_hours")))
-    if GAPS_CHECK in selected:
-        yield AssetCheckResult(
-            asset_key="kpi_metrics",
-            check_name=GAPS_CHECK,
-            passed=not empty_weeks,
-            severity=AssetCheckSeverity.WARN,
-            metadata={"weeks_without_contacts": empty_weeks},
-        )
+            log = context.log.error if outcome.blocks else context.log.warning
+            log(f"{suite.check_name} failed: {failure}")
+        metadata: dict[str, object] = {"rows": len(frame)}
+        if asset == GATE_ASSET and suite.name in monitors:
+            metadata["frame"] = MetadataValue.json(frame.astype(str).to_dict(orient="records")[:200])
+        yield check_result(asset, suite, outcome, metadata)

@@ -23,6 +23,7 @@ import yaml
 from orchestration.ingestion import HELPDESK, QUALITY, REFERENCE, SURVEYS, TELEPHONY
 from orchestration.ingestion.core import RAW_SCHEMA, Source
 from orchestration.ingestion.runner import SourceSummary, file_manifest, ingest_source
+from orchestration.raw_audit import audit_raw_batch
 
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 
@@ -190,7 +191,12 @@ def days_ahead(days: float) -> datetime:
 
 
 def ingest(connection: duckdb.DuckDBPyConnection, source: Source, folder: Path) -> SourceSummary:
-    return ingest_source(connection, source, folder)
+    summary = ingest_source(connection, source, folder)
+    # The second line of defence agrees with the first: whatever the ingestion rules staged, the raw GX suites
+    # accept (a record they rejected would block the whole pipeline).
+    for entity in source.entities:
+        assert audit_raw_batch(connection, entity).outcome.failures == [], entity.name
+    return summary
 
 
 def assert_file(

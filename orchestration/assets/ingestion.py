@@ -1,5 +1,6 @@
 """Ingestion assets: one asset per landing folder, materialized by one op so that only one process at a time
-writes the DuckDB build database. New files are appended to raw tables; bad records are quarantined."""
+writes the DuckDB build database. New files are appended to raw tables; bad records are quarantined. Each raw
+batch is then audited: the files balance (read = staged + quarantined) and pass their raw GX suites."""
 
 from collections.abc import Iterator
 from datetime import date
@@ -18,9 +19,11 @@ from dagster import (
 )
 from pydantic import Field
 
+from ..gx_suites import check_result
 from ..ingestion import ALL_SOURCES
 from ..ingestion.core import export_quarantine
 from ..ingestion.runner import SourceSummary, ingest_source, unbalanced_files
+from ..raw_audit import audit_raw_batch, raw_suite
 from ..resources import WarehouseResource
 
 SOURCES_BY_ASSET = {f"raw_{source.name}": source for source in ALL_SOURCES}
@@ -73,14 +76,27 @@ def ingestion_metadata(summary: SourceSummary) -> dict[str, object]:
         for asset_name, source in SOURCES_BY_ASSET.items()
     ],
     check_specs=[
-        AssetCheckSpec(
-            name="raw_equals_staged_plus_quarantined",
-            asset=asset_name,
-            blocking=True,
-            description="Every file's records read = staged + quarantined, and the raw tables hold exactly the "
-            "staged records of the ingest manifest (nothing lost, nothing doubled).",
-        )
-        for asset_name in SOURCES_BY_ASSET
+        *(
+            AssetCheckSpec(
+                name="raw_equals_staged_plus_quarantined",
+                asset=asset_name,
+                blocking=True,
+                description="Every file's records read = staged + quarantined, and the raw tables hold exactly the "
+                "staged records of the ingest manifest (nothing lost, nothing doubled).",
+            )
+            for asset_name in SOURCES_BY_ASSET
+        ),
+        *(
+            AssetCheckSpec(
+                name=raw_suite(entity).check_name,
+                asset=asset_name,
+                blocking=True,
+                description=f"Great Expectations suite raw/{entity.name}.json on the files of {entity.table} not yet "
+                "validated under it (a failed file stays in the batch until fixed).",
+            )
+            for asset_name, source in SOURCES_BY_ASSET.items()
+            for entity in source.entities
+        ),
     ],
     can_subset=True,
     name="ingest_landing",
@@ -112,4 +128,14 @@ def ingestion_assets(
                 passed=not problems,
                 metadata={"problems": problems, "files": len(summary.files)},
             )
+            for entity in source.entities:
+                audit = audit_raw_batch(connection, entity)
+                for failure in audit.outcome.failures:
+                    context.log.error(f"{audit.suite.check_name} failed on files {audit.file_ids}: {failure}")
+                yield check_result(
+                    asset_name,
+                    audit.suite,
+                    audit.outcome,
+                    {"files_validated": len(audit.file_ids), "rows_validated": audit.rows},
+                )
         export_quarantine(connection, settings.quarantine_dir)

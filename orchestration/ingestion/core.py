@@ -185,6 +185,16 @@ def create_raw_tables(connection: duckdb.DuckDBPyConnection, entities: Iterable[
         )
         """
     )
+    connection.execute(
+        f"""
+        create table if not exists {RAW_SCHEMA}.validated_files (
+            entity varchar not null,
+            file_id integer not null,
+            suite_checksum varchar not null,
+            validated_at timestamptz not null default now()
+        )
+        """
+    )
     for entity in entities:
         connection.execute(
             f"""
@@ -227,7 +237,7 @@ def forget_file(connection: duckdb.DuckDBPyConnection, source: Source, checksum:
     try:
         for entity in source.entities:
             connection.execute(f"delete from {entity.table} where file_id in (select unnest(?))", [file_ids])
-        for table in ("quarantine", "ingested_files"):
+        for table in ("quarantine", "validated_files", "ingested_files"):
             connection.execute(f"delete from {RAW_SCHEMA}.{table} where file_id in (select unnest(?))", [file_ids])
         connection.execute("commit")
     except BaseException:
