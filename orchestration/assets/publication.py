@@ -2,7 +2,15 @@
 
 import json
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    DagsterEventType,
+    DagsterInstance,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
 from ..publication import publish
 from ..resources import WarehouseResource
@@ -29,6 +37,24 @@ def dbt_test_count() -> int:
     return sum(1 for node in _dbt_nodes().values() if node["resource_type"] in ("test", "unit_test"))
 
 
+def run_check_summary(instance: DagsterInstance, run_id: str) -> dict[str, object]:
+    """What the run's checks said, for the manifest: every blocking check passed (or nothing would be published);
+    warnings are listed so that a BI user can see them next to the data."""
+    records = instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
+    evaluations = [record.dagster_event.event_specific_data for record in records if record.dagster_event]
+    named = {f"{item.asset_key.to_user_string()}:{item.check_name}": item for item in evaluations}
+    return {
+        "checks_evaluated": len(named),
+        "checks_passed": sum(1 for item in named.values() if item.passed),
+        "warnings": sorted(name for name, item in named.items() if not item.passed),
+        "gx_suites_passed": sorted(
+            name for name, item in named.items() if item.passed and item.check_name.startswith("gx_")
+        ),
+        "dbt_build": "passed",
+        "dbt_tests_and_unit_tests": dbt_test_count(),
+    }
+
+
 @asset(
     name="published_warehouse",
     group_name="publication",
@@ -39,7 +65,7 @@ def dbt_test_count() -> int:
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     settings = warehouse.settings()
-    check_summary = {"dbt_build": "passed", "dbt_tests_and_unit_tests": dbt_test_count()}
+    check_summary = run_check_summary(context.instance, context.run_id)
     with warehouse.writer_lock():
         result = publish(settings, context.run_id, check_summary)
     context.log.info(f"published version {result.version} to {result.path}")
