@@ -47,7 +47,7 @@ def _instance(settings: Settings):
     return DagsterInstance.local_temp(tempdir=str(folder))
 
 
-def run_pipeline(settings: Settings):
+def run_pipeline(settings: Settings, accept_row_count_change: bool = False):
     """Run the whole graph like the scheduler does: each step in its own process (multiprocess executor)."""
     from dagster import execute_job, reconstructable
 
@@ -57,7 +57,10 @@ def run_pipeline(settings: Settings):
         return execute_job(
             reconstructable(full_pipeline),
             instance=instance,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            run_config={
+                "loggers": {"console": {"config": {"log_level": "INFO"}}},
+                "ops": {"mart_quality_gate": {"config": {"accept_row_count_change": accept_row_count_change}}},
+            },
             raise_on_error=False,
         )
 
@@ -70,7 +73,7 @@ def command_run(arguments: argparse.Namespace) -> int:
     except MissingPiiSaltError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    result = run_pipeline(settings)
+    result = run_pipeline(settings, accept_row_count_change=arguments.accept_row_count_change)
     if not result.success:
         from .alerts import Alert, notify
 
@@ -180,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     generate.set_defaults(handler=command_generate)
 
     run = commands.add_parser("run", help="ingest, build, check and publish; non-zero exit when blocked")
+    run.add_argument(
+        "--accept-row-count-change",
+        action="store_true",
+        help="publish whatever the row counts against the previous publish (a first backfill of history, "
+        "a reprocessed month); every other check still applies",
+    )
     run.set_defaults(handler=command_run)
 
     query = commands.add_parser("query", help="run SQL read-only on the published warehouse")

@@ -15,7 +15,15 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSpec, MetadataValue, multi_asset_check
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSpec,
+    Config,
+    MetadataValue,
+    multi_asset_check,
+)
+from pydantic import Field
 
 from .dbt_vars import dbt_var
 from .gx_suites import Suite, check_result, suites_in, validate_dataframe
@@ -175,9 +183,16 @@ def source_freshness(connection: duckdb.DuckDBPyConnection, settings: Settings) 
     return freshness_frame(newest, datetime.now(UTC), float(dbt_var("freshness_hours")))
 
 
+ROW_COUNT_MONITOR = "row_counts_within_band_of_previous_publish"
+
+
+def without_band(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(allowed_low=float("nan"), allowed_high=float("nan"))
+
+
 MonitorFrame = Callable[[duckdb.DuckDBPyConnection, Settings], pd.DataFrame]
 MONITOR_FRAMES: dict[str, MonitorFrame] = {
-    "row_counts_within_band_of_previous_publish": publish_row_counts,
+    ROW_COUNT_MONITOR: publish_row_counts,
     "no_expected_week_without_data": weekly_volume_frame,
     "sources_fresh": source_freshness,
 }
@@ -216,8 +231,20 @@ def _check_specs() -> list[AssetCheckSpec]:
     return specs
 
 
+class QualityGateConfig(Config):
+    """Leave empty for the nightly run."""
+
+    accept_row_count_change: bool = Field(
+        default=False,
+        description="Publish this run whatever its row counts against the previous publish: for a legitimate large "
+        "change (a first backfill of history, a reprocessed month). Every other check still applies.",
+    )
+
+
 @multi_asset_check(specs=_check_specs(), name="mart_quality_gate", can_subset=True)
-def mart_quality_gate(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> Iterator[AssetCheckResult]:
+def mart_quality_gate(
+    context: AssetCheckExecutionContext, config: QualityGateConfig, warehouse: WarehouseResource
+) -> Iterator[AssetCheckResult]:
     """Every mart and monitor suite, in one step (GX is imported once). Critical failures block publication."""
     selected = {key.name for key in context.selected_asset_check_keys}
     settings = warehouse.settings()
@@ -226,6 +253,9 @@ def mart_quality_gate(context: AssetCheckExecutionContext, warehouse: WarehouseR
     with warehouse.connect() as connection:
         mart_frames = {mart: connection.execute(f"select * from marts.{mart}").df() for mart in marts}
         monitor_frames = {name: MONITOR_FRAMES[name](connection, settings) for name in monitors}
+    if config.accept_row_count_change and ROW_COUNT_MONITOR in monitor_frames:
+        context.log.warning("row counts accepted for this run (accept_row_count_change): no band applied")
+        monitor_frames[ROW_COUNT_MONITOR] = without_band(monitor_frames[ROW_COUNT_MONITOR])
     checks = [(mart, suite, mart_frames[mart]) for mart, suite in marts.items()]
     checks += [(GATE_ASSET, suite, monitor_frames[name]) for name, suite in monitors.items()]
     for asset, suite, frame in checks:
@@ -234,6 +264,8 @@ def mart_quality_gate(context: AssetCheckExecutionContext, warehouse: WarehouseR
             log = context.log.error if outcome.blocks else context.log.warning
             log(f"{suite.check_name} failed: {failure}")
         metadata: dict[str, object] = {"rows": len(frame)}
+        if suite.name == ROW_COUNT_MONITOR:
+            metadata["accepted_row_count_change"] = config.accept_row_count_change
         if asset == GATE_ASSET and suite.name in monitors:
             metadata["frame"] = MetadataValue.json(frame.astype(str).to_dict(orient="records")[:200])
         yield check_result(asset, suite, outcome, metadata)

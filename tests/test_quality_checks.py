@@ -44,11 +44,15 @@ def test_suites_exist_for_the_people_facing_facts_and_every_monitor_has_a_frame(
     assert {"kpi_metrics", "fct_tickets", "fct_calls", "fct_survey_responses", "fct_quality_reviews"} <= set(
         mart_suites()
     )
-    assert set(monitor_suites()) == set(MONITOR_FRAMES) == {
-        "row_counts_within_band_of_previous_publish",
-        "no_expected_week_without_data",
-        "sources_fresh",
-    }
+    assert (
+        set(monitor_suites())
+        == set(MONITOR_FRAMES)
+        == {
+            "row_counts_within_band_of_previous_publish",
+            "no_expected_week_without_data",
+            "sources_fresh",
+        }
+    )
 
 
 def test_rate_outside_zero_one_fails_blocks_and_names_the_row() -> None:

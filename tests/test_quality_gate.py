@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -146,3 +147,41 @@ def test_great_expectations_suite_blocks_an_impossible_mart(tmp_path: Path, webh
     assert "failed check: fct_calls: gx_fct_calls" in completed.stderr
     assert (home / "published" / "warehouse.duckdb").read_bytes() == before
     assert "gx_fct_calls" in received[0]["text"]
+
+
+def test_a_large_change_in_row_counts_blocks_until_accepted(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    shutil.copytree(SMALL_LANDING, landing)
+    home = tmp_path / "home"
+    assert run_cli("run", home=home, landing=landing).returncode == 0
+    manifest_path = home / "published" / "manifest.json"
+    before = ((home / "published" / "warehouse.duckdb").read_bytes(), manifest_path.read_bytes())
+    first_rows = json.loads(manifest_path.read_text())["row_counts"]["kpi_metrics"]
+
+    # Two more months of history (one ticket a day, April and May) arrive at once: kpi_metrics more than doubles.
+    start = datetime(2026, 4, 1, 9, tzinfo=UTC)
+    history = [
+        {
+            **EXTRA_TICKET,
+            "id": 1000 + day,
+            "created_at": (start + timedelta(days=day)).isoformat().replace("+00:00", "Z"),
+            "updated_at": (start + timedelta(days=day, hours=2)).isoformat().replace("+00:00", "Z"),
+            "status": "solved",
+            "assignee_id": 9001,
+        }
+        for day in range(61)
+    ]
+    (landing / "helpdesk" / "tickets_history.jsonl").write_text("\n".join(json.dumps(t) for t in history) + "\n")
+    blocked = run_cli("run", home=home, landing=landing)
+
+    assert blocked.returncode == 1
+    assert "failed check: kpi_metrics: gx_row_counts_within_band_of_previous_publish" in blocked.stderr
+    assert "'mart': 'kpi_metrics'" in blocked.stderr
+    assert ((home / "published" / "warehouse.duckdb").read_bytes(), manifest_path.read_bytes()) == before
+
+    accepted = run_cli("run", "--accept-row-count-change", home=home, landing=landing)
+    assert accepted.returncode == 0, accepted.stderr[-3000:]
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest["version"] == 2
+    assert manifest["row_counts"]["kpi_metrics"] > 1.5 * first_rows
+    assert manifest["row_counts"]["fct_tickets"] == 5 + 61
