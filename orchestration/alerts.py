@@ -53,7 +53,8 @@ def _failure_details(metadata) -> list[str]:
     failures = metadata.get("failures")
     lines = []
     for failure in (failures.value if failures is not None else [])[:10]:
-        example = f"; e.g. {failure['examples'][0]}" if failure.get("examples") else ""
+        examples = "; ".join(str(example) for example in (failure.get("examples") or [])[:3])
+        example = f"; e.g. {examples}" if examples else ""
         lines.append(
             f"    {failure['expectation']} on {failure['column']}: {failure['unexpected_count']} unexpected{example}"
         )

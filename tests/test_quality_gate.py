@@ -185,3 +185,29 @@ def test_a_large_change_in_row_counts_blocks_until_accepted(tmp_path: Path) -> N
     assert manifest["version"] == 2
     assert manifest["row_counts"]["kpi_metrics"] > 1.5 * first_rows
     assert manifest["row_counts"]["fct_tickets"] == 5 + 61
+
+
+def test_a_missing_week_of_calls_blocks_publication(tmp_path: Path) -> None:
+    """A telephony export that never landed for one week: every file parses, but the week of 2026-11-02 has no
+    call where about 200 a week were expected."""
+    landing, home = tmp_path / "landing", tmp_path / "home"
+    generated = run_cli("generate", "--out", str(landing), "--days", "35", "--agents", "6", "--seed", "3",
+                        home=home, landing=landing)  # fmt: skip
+    assert generated.returncode == 0, generated.stderr
+    week_start = datetime(2026, 11, 2, tzinfo=UTC).timestamp()
+    week_end = datetime(2026, 11, 9, tzinfo=UTC).timestamp()
+
+    def in_the_missing_week(line: str) -> bool:
+        epoch = line.split("|")[0]
+        return epoch.isdigit() and week_start <= int(epoch) < week_end
+
+    for path in (landing / "telephony").iterdir():
+        lines = path.read_text().splitlines(keepends=True)
+        path.write_text("".join(line for line in lines if not in_the_missing_week(line)))
+
+    completed = run_cli("run", home=home, landing=landing)
+
+    assert completed.returncode == 1
+    assert "failed check: kpi_metrics: gx_no_expected_week_without_data (1 failed expectations)" in completed.stderr
+    assert "'metric': 'calls_offered', 'week_start': '2026-11-02', 'records': '0'" in completed.stderr
+    assert not (home / "published" / "warehouse.duckdb").exists()
