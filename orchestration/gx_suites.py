@@ -1,10 +1,12 @@
 """Great Expectations suites as plain JSON files, validated against pandas dataframes.
 
-Suites live under expectations/suites/<layer>/<name>.json in GX 1.x format (`name`, `expectations` of `type`,
-`kwargs` and `meta`, suite `meta`). They are validated in an ephemeral GX context against dataframes (GX's SQL
-path against DuckDB is not reliable). GX's own expectation `severity` decides what a failure does: "critical"
-(the default) fails the Dagster check with ERROR severity, which blocks publication; "warning" or "info" fails it
-with WARN severity: shown in the run and the UI, never blocking.
+Suites live in the GX file data context under expectations/ (expectations/gx/great_expectations.yml): the suite
+named `<layer>.<name>` is the file expectations/gx/expectations/<layer>/<name>.json, in GX 1.x format (`name`,
+`expectations` of `type`, `kwargs`, `meta`, `severity`; suite `meta`). They are validated in an ephemeral GX
+context against dataframes (GX's SQL path against DuckDB is not reliable), so a run never writes into the context.
+
+GX's own expectation `severity` decides what a failure does: "critical" (the default) fails the Dagster check with
+ERROR severity, which blocks publication; "warning" or "info" fails it with WARN severity: shown, never blocking.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
 
 from .settings import EXPECTATIONS_DIR
 
-SUITES_DIR = EXPECTATIONS_DIR / "suites"
+GX_PROJECT_DIR = EXPECTATIONS_DIR / "gx"
+SUITES_DIR = GX_PROJECT_DIR / "expectations"  # the expectations store of the file data context
 BLOCKING_SEVERITY = "critical"
 
 
@@ -36,6 +39,11 @@ class Suite:
     @property
     def layer(self) -> str:
         return self.path.parent.name
+
+    @property
+    def gx_name(self) -> str:
+        """The suite's name in the GX file data context."""
+        return f"{self.layer}.{self.name}"
 
     @property
     def check_name(self) -> str:
@@ -151,7 +159,8 @@ def check_result(
         passed=outcome.success,
         severity=outcome.severity,
         metadata={
-            "suite": str(suite.path.relative_to(EXPECTATIONS_DIR.parent)),
+            "suite": suite.gx_name,
+            "suite_file": str(suite.path.relative_to(EXPECTATIONS_DIR.parent)),
             "expectations": outcome.evaluated,
             "failed_expectations": len(outcome.failures),
             "failures": MetadataValue.json(outcome.failures),

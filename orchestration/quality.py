@@ -1,9 +1,10 @@
 """The quality gate on the marts: Great Expectations suites run as blocking Dagster asset checks.
 
-Two kinds of suites, both plain JSON files a data engineer edits (see expectations/README.md):
-- expectations/suites/marts/<mart>.json validate a mart itself (schemas, unique ids, value ranges);
-- expectations/suites/monitors/<name>.json validate a small frame computed here about the whole publish: row
-  counts against the previous publish, weeks without data where data was expected, freshness of each source.
+Two kinds of suites of the GX file data context under expectations/, plain JSON files a data engineer edits (see
+expectations/README.md):
+- marts.<mart> (expectations/gx/expectations/marts/<mart>.json) validate a mart itself (schemas, ids, ranges);
+- monitors.<name> validate a small frame computed here about the whole publish: row counts against the previous
+  publish, weeks without data where data was expected, freshness of each source.
 Their thresholds are dbt vars, carried into the frames as columns, so the suites hold rules and dbt_project.yml
 holds numbers. A critical expectation that fails blocks publication in the same run; a warning one is shown only.
 """
@@ -215,7 +216,7 @@ def _check_specs() -> list[AssetCheckSpec]:
             name=suite.check_name,
             asset=mart,
             blocking=True,
-            description=f"Great Expectations suite {suite.path.parent.name}/{suite.path.name} on marts.{mart}.",
+            description=f"Great Expectations suite {suite.gx_name} on marts.{mart}.",
         )
         for mart, suite in mart_suites().items()
     ]
@@ -224,7 +225,7 @@ def _check_specs() -> list[AssetCheckSpec]:
             name=suite.check_name,
             asset=GATE_ASSET,
             blocking=True,
-            description=f"Great Expectations suite monitors/{suite.path.name}: {suite.meta.get('about', '')}",
+            description=f"Great Expectations suite {suite.gx_name}: {suite.meta.get('about', '')}",
         )
         for suite in monitor_suites().values()
     ]

@@ -1,10 +1,10 @@
 """The audit of raw batches: each raw table's new files are validated by its Great Expectations suite.
 
-A suite (expectations/suites/raw/<entity>.json) names, in `meta.batch_columns`, the columns it validates as SQL
-over the record's `payload` (`{var:name}` is replaced by a dbt var). The batch is every file of the entity not
-yet validated under the current version of the suite: files that failed stay in the batch, run after run, until
-the suite or the file's ingestion is fixed (a backfill re-ingests it), so unaudited raw rows never reach a mart.
-An edited suite re-validates every file once.
+A suite raw.<entity> (expectations/gx/expectations/raw/<entity>.json) names, in `meta.batch_columns`, the columns
+it validates as SQL over the record's `payload` (`{var:name}` is replaced by a dbt var). The batch is every file of
+the entity not yet validated under the current version of the suite: files that failed stay in the batch, run after
+run, until the suite or the file's ingestion is fixed (a backfill re-ingests it), so unaudited raw rows never reach
+a mart. An edited suite re-validates every file once.
 """
 
 from __future__ import annotations

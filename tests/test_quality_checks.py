@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 from dagster import AssetCheckSeverity
 
-from orchestration.gx_suites import check_result, validate_dataframe
+from orchestration.gx_suites import check_result, suites_in, validate_dataframe
 from orchestration.ingestion import QUALITY
 from orchestration.ingestion.runner import ingest_source, unbalanced_files
 from orchestration.quality import (
@@ -21,7 +21,7 @@ from orchestration.quality import (
     row_count_frame,
     weekly_volume_frame,
 )
-from orchestration.settings import Settings
+from orchestration.settings import EXPECTATIONS_DIR, Settings
 
 from .conftest import SMALL_LANDING
 
@@ -218,3 +218,20 @@ def test_raw_batches_balance_and_tampering_is_caught(tmp_path) -> None:
         problems = unbalanced_files(connection, QUALITY)
     assert len(problems) == 2  # the file no longer adds up, nor do the raw rows (4) against staged (3)
     assert "raw tables hold 4 rows but the manifest staged 3" in problems
+
+
+def test_every_suite_is_a_valid_suite_of_the_gx_file_data_context() -> None:
+    """The suite files are the expectations store of a real GX file data context: GX itself lists and parses each
+    of them (types, kwargs, severities) under the name `<layer>.<file>`, with the expectations the gate runs."""
+    import great_expectations as gx
+
+    context = gx.get_context(mode="file", project_root_dir=str(EXPECTATIONS_DIR))
+    by_name = {suite.name: suite for suite in context.suites.all()}
+    ours = {suite.gx_name: suite for layer in ("raw", "marts", "monitors") for suite in suites_in(layer).values()}
+    assert len(ours) == 14 + 5 + 3
+    assert set(by_name) == set(ours)
+    for name, suite in ours.items():
+        assert [expectation.expectation_type for expectation in by_name[name].expectations] == [
+            expectation["type"] for expectation in suite.expectations
+        ], name
+    assert [str(item.severity.value) for item in by_name["monitors.sources_fresh"].expectations] == ["warning"]

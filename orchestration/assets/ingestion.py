@@ -91,7 +91,7 @@ def ingestion_metadata(summary: SourceSummary) -> dict[str, object]:
                 name=raw_suite(entity).check_name,
                 asset=asset_name,
                 blocking=True,
-                description=f"Great Expectations suite raw/{entity.name}.json on the files of {entity.table} not yet "
+                description=f"Great Expectations suite raw.{entity.name} on the files of {entity.table} not yet "
                 "validated under it (a failed file stays in the batch until fixed).",
             )
             for asset_name, source in SOURCES_BY_ASSET.items()
