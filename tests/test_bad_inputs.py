@@ -1141,6 +1141,56 @@ def test_qa_scores_out_of_range(connection, tmp_path: Path) -> None:
     )
 
 
+def test_not_a_number_and_infinity_are_quarantined(connection, tmp_path: Path) -> None:
+    """DuckDB reads 'NaN' and 'inf' as doubles: scores, durations and targets must be finite numbers."""
+    qa = write(
+        tmp_path / "quality",
+        "qa_reviews.csv",
+        qa_csv(
+            [
+                qa_row("QA1", "accuracy", "NaN", "5"),
+                qa_row("QA1", "empathy", "4", "NaN"),
+                qa_row("QA2", "accuracy", "inf", "5"),
+                qa_row("QA2", "empathy", "3", "5"),
+            ]
+        ),
+    )
+    calls = write(
+        tmp_path / "telephony",
+        "calls.csv",
+        "call_id,queue,caller_number,entered_at,answered_at,ended_at,agent_id,outcome,talk_seconds,hold_seconds,"
+        "wrap_seconds\n"
+        "C1,sales,15550001,2026-03-02T09:00:00Z,2026-03-02T09:00:10Z,2026-03-02T09:05:00Z,A001,answered,NaN,0,0\n"
+        "C2,sales,15550002,2026-03-02T09:10:00Z,2026-03-02T09:10:10Z,2026-03-02T09:15:00Z,A001,answered,290,inf,0\n"
+        "C3,sales,15550003,2026-03-02T09:20:00Z,2026-03-02T09:20:10Z,2026-03-02T09:25:00Z,A001,answered,290,0,10\n",
+    )
+    targets = write(
+        tmp_path / "reference",
+        "targets.csv",
+        "metric,scope_type,scope_id,grain,target,direction,valid_from,valid_to\n"
+        "nps,org,,month,NaN,higher_is_better,,\n"
+        "abandon_rate,org,,week,-Infinity,lower_is_better,,\n"
+        "qa_score_mean,org,,month,0.8,higher_is_better,,\n",
+    )
+    ingest(connection, QUALITY, tmp_path / "quality")
+    ingest(connection, TELEPHONY, tmp_path / "telephony")
+    ingest(connection, REFERENCE, tmp_path / "reference")
+    out_of_range = "score out of range [0, max_score]"
+    assert_file(
+        connection, QUALITY, qa, fmt="qa_reviews_csv", table="qa_reviews", staged=[(4, "QA2/empathy")],
+        quarantined=[(1, out_of_range), (2, "max_score not a positive number"), (3, out_of_range)],
+    )  # fmt: skip
+    assert_file(
+        connection, TELEPHONY, calls, fmt="generic_calls_csv", table="generic_calls", key="payload->>'call_id'",
+        staged=[(3, "C3")],
+        quarantined=[(1, "talk_seconds not a non-negative number"), (2, "hold_seconds not a non-negative number")],
+    )  # fmt: skip
+    assert_file(
+        connection, REFERENCE, targets, fmt="targets_csv", table="targets", key="payload->>'metric'",
+        staged=[(3, "qa_score_mean")], quarantined=[(1, "target not a number"), (2, "target not a number")],
+    )  # fmt: skip
+
+
 # ---- malformed CSV lines
 
 

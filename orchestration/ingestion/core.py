@@ -118,13 +118,18 @@ def timestamps(*fields: str, optional: bool = False) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+def finite_number(expression: str) -> str:
+    """SQL: the expression as a double, or null when it is not a finite number (DuckDB reads 'NaN' and 'inf')."""
+    return f"(case when isfinite(try_cast({expression} as double)) then try_cast({expression} as double) end)"
+
+
 def required(*fields: str) -> tuple[Rule, ...]:
     return tuple(Rule(f"missing {name}", f"nullif(trim(payload->>'{name}'), '') is null") for name in fields)
 
 
 def in_range(name: str, low: float, high: float, *, integer: bool = False) -> Rule:
     value = f"nullif(trim(payload->>'{name}'), '')"
-    number = f"try_cast({value} as double)"
+    number = finite_number(value)
     integer_check = f" or {number} <> floor({number})" if integer else ""
     return Rule(
         f"{name} out of range [{low:g}, {high:g}]",
@@ -140,7 +145,7 @@ def non_negative(*fields: str) -> tuple[Rule, ...]:
         rules.append(
             Rule(
                 f"{name} not a non-negative number",
-                f"{value} is not null and coalesce(try_cast({value} as double) < 0, true)",
+                f"{value} is not null and coalesce({finite_number(value)} < 0, true)",
             )
         )
     return tuple(rules)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from .core import Entity, FileFormat, FileRejected, Rule, Source, required, timestamps
+from .core import Entity, FileFormat, FileRejected, Rule, Source, finite_number, required, timestamps
 from .readers import csv_header, csv_records
 
 QA_COLUMNS = (
@@ -21,17 +21,15 @@ QA_COLUMNS = (
     "max_score",
 )
 
+SCORE = finite_number("payload->>'score'")
+MAX_SCORE = finite_number("payload->>'max_score'")
 QA_REVIEWS = Entity(
     "qa_reviews",
     (
         *required("review_id", "agent_id", "criterion", "score", "max_score"),
         *timestamps("reviewed_at"),
-        Rule("max_score not a positive number", "coalesce(try_cast(payload->>'max_score' as double), 0) <= 0"),
-        Rule(
-            "score out of range [0, max_score]",
-            "try_cast(payload->>'score' as double) is null or try_cast(payload->>'score' as double) < 0"
-            " or try_cast(payload->>'score' as double) > try_cast(payload->>'max_score' as double)",
-        ),
+        Rule("max_score not a positive number", f"coalesce({MAX_SCORE}, 0) <= 0"),
+        Rule("score out of range [0, max_score]", f"{SCORE} is null or {SCORE} < 0 or {SCORE} > {MAX_SCORE}"),
     ),
     event_time="(payload->>'reviewed_at')::timestamptz",
     key="payload->>'review_id', payload->>'criterion'",

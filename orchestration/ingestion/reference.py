@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from .core import Entity, FileFormat, FileRejected, Rule, Source, accepted_values, required
+from .core import Entity, FileFormat, FileRejected, Rule, Source, accepted_values, finite_number, required
 from .readers import csv_header, csv_records
 
 
@@ -34,7 +34,7 @@ TARGETS = Entity(
         accepted_values("scope_type", ("org", "team", "agent")),
         accepted_values("grain", ("day", "week", "month")),
         accepted_values("direction", ("higher_is_better", "lower_is_better")),
-        Rule("target not a number", "try_cast(payload->>'target' as double) is null"),
+        Rule("target not a number", finite_number("payload->>'target'") + " is null"),
         *_dates("valid_from", "valid_to", optional=True),
     ),
     key="payload->>'metric', payload->>'scope_type', payload->>'scope_id', payload->>'grain', payload->>'valid_from'",

@@ -37,7 +37,7 @@ ASTERISK_QUEUE_LOG = Entity(
             "negative duration or position",
             f"payload->>'event' in ({', '.join(repr(event) for event in QUEUE_EVENTS_WITH_DURATIONS)})"
             " and len(list_filter(from_json(payload->'data', '[\"varchar\"]'),"
-            " lambda field: try_cast(field as double) < 0)) > 0",
+            " lambda field: try_cast(field as double) < 0 or not isfinite(try_cast(field as double)))) > 0",
         ),
     ),
     event_time="to_timestamp((payload->>'epoch')::bigint)",
