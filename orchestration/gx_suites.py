@@ -94,6 +94,20 @@ def _offending_rows(frame: pd.DataFrame, item, limit: int = 5) -> list[dict[str,
     ]
 
 
+def _error_message(exception_info: object) -> str | None:
+    """Why GX could not evaluate an expectation (a missing column, a bad kwarg): its exception info is either one
+    record or a record per metric."""
+    if not isinstance(exception_info, dict):
+        return None
+    records = [exception_info] if "raised_exception" in exception_info else list(exception_info.values())
+    messages = [
+        str(record.get("exception_message"))
+        for record in records
+        if isinstance(record, dict) and record.get("raised_exception")
+    ]
+    return "; ".join(messages)[:500] or None
+
+
 def _failure(item, frame: pd.DataFrame) -> dict[str, object]:
     kwargs = item.expectation_config.kwargs
     meta = item.expectation_config.meta or {}
@@ -105,6 +119,7 @@ def _failure(item, frame: pd.DataFrame) -> dict[str, object]:
         "unexpected_count": item.result.get("unexpected_count"),
         "examples": _offending_rows(frame, item),
         **({"why": meta["why"]} if "why" in meta else {}),
+        **({"error": error} if (error := _error_message(item.exception_info)) else {}),
     }
 
 

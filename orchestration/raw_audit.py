@@ -1,14 +1,18 @@
 """The audit of raw batches: each raw table's new files are validated by its Great Expectations suite.
 
 A suite raw.<entity> (expectations/gx/expectations/raw/<entity>.json) names, in `meta.batch_columns`, the columns
-it validates as SQL over the record's `payload` (`{var:name}` is replaced by a dbt var). The batch is every file of
-the entity not yet validated under the current version of the suite: files that failed stay in the batch, run after
-run, until the suite or the file's ingestion is fixed (a backfill re-ingests it), so unaudited raw rows never reach
-a mart. An edited suite re-validates every file once.
+it validates as SQL over the record's `payload`: `{var:name}` is replaced by a dbt var, `{ingestion:name}` by a
+constant of the ingestion rules (the future tolerance, the queue_log events with durations), so the two audits
+cannot drift apart. The batch is every file of the entity not yet validated under the current version of the suite
+(its file and its resolved columns): files that failed stay in the batch, run after run, until the suite or the
+file's ingestion is fixed (a backfill re-ingests it), so unaudited raw rows never reach a mart. An edited suite, or
+a changed dbt var it reads, re-validates every file once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 
@@ -17,10 +21,15 @@ import pandas as pd
 
 from .dbt_vars import dbt_var
 from .gx_suites import Suite, SuiteOutcome, suites_in, validate_dataframe
-from .ingestion.core import RAW_SCHEMA, Entity
+from .ingestion.core import FUTURE_TOLERANCE, RAW_SCHEMA, Entity
+from .ingestion.telephony import QUEUE_EVENTS_WITH_DURATIONS
 
 VALIDATED_FILES = f"{RAW_SCHEMA}.validated_files"
-DBT_VAR_REFERENCE = re.compile(r"\{var:([a-z_][a-z0-9_]*)\}")
+PLACEHOLDER = re.compile(r"\{(var|ingestion):([a-z_][a-z0-9_]*)\}")
+INGESTION_CONSTANTS = {
+    "future_tolerance": FUTURE_TOLERANCE,
+    "queue_events_with_durations": ", ".join(f"'{event}'" for event in QUEUE_EVENTS_WITH_DURATIONS),
+}
 
 
 def raw_suite(entity: Entity) -> Suite:
@@ -28,7 +37,23 @@ def raw_suite(entity: Entity) -> Suite:
 
 
 def column_sql(expression: str) -> str:
-    return DBT_VAR_REFERENCE.sub(lambda match: str(dbt_var(match.group(1))).replace("'", "''"), expression)
+    def resolve(match: re.Match[str]) -> str:
+        kind, name = match.groups()
+        if kind == "var":
+            return str(dbt_var(name)).replace("'", "''")
+        return INGESTION_CONSTANTS[name]
+
+    return PLACEHOLDER.sub(resolve, expression)
+
+
+def batch_columns(suite: Suite) -> dict[str, str]:
+    return {name: column_sql(sql) for name, sql in dict(suite.meta.get("batch_columns") or {}).items()}  # type: ignore[call-overload]
+
+
+def suite_version(suite: Suite) -> str:
+    """The suite file and the SQL its placeholders resolve to: a change to either re-validates every file."""
+    resolved = json.dumps(batch_columns(suite), sort_keys=True)
+    return hashlib.sha256(f"{suite.checksum}\n{resolved}".encode()).hexdigest()
 
 
 def pending_file_ids(connection: duckdb.DuckDBPyConnection, entity: Entity, suite: Suite) -> list[int]:
@@ -40,7 +65,7 @@ def pending_file_ids(connection: duckdb.DuckDBPyConnection, entity: Entity, suit
         )
         order by file_id
         """,
-        [entity.name, suite.checksum],
+        [entity.name, suite_version(suite)],
     ).fetchall()
     return [row[0] for row in rows]
 
@@ -48,8 +73,7 @@ def pending_file_ids(connection: duckdb.DuckDBPyConnection, entity: Entity, suit
 def batch_frame(
     connection: duckdb.DuckDBPyConnection, entity: Entity, suite: Suite, file_ids: list[int]
 ) -> pd.DataFrame:
-    columns = dict(suite.meta.get("batch_columns") or {})  # type: ignore[call-overload]
-    selected = ", ".join(f"{column_sql(sql)} as {name}" for name, sql in columns.items())
+    selected = ", ".join(f"{sql} as {name}" for name, sql in batch_columns(suite).items())
     return connection.execute(
         f"""
         select file_id, record_number{", " + selected if selected else ""}
@@ -78,11 +102,12 @@ def audit_raw_batch(connection: duckdb.DuckDBPyConnection, entity: Entity) -> Ba
     frame = batch_frame(connection, entity, suite, file_ids)
     outcome = validate_dataframe(suite, frame)
     if not outcome.blocks:
+        version = suite_version(suite)
         connection.execute(
-            f"delete from {VALIDATED_FILES} where entity = ? and suite_checksum <> ?", [entity.name, suite.checksum]
+            f"delete from {VALIDATED_FILES} where entity = ? and suite_checksum <> ?", [entity.name, version]
         )
         connection.execute(
             f"insert into {VALIDATED_FILES} (entity, file_id, suite_checksum) select ?, unnest(?::integer[]), ?",
-            [entity.name, file_ids, suite.checksum],
+            [entity.name, file_ids, version],
         )
     return BatchAudit(entity.name, suite, file_ids, len(frame), outcome)

@@ -72,6 +72,16 @@ def test_valid_rate_passes() -> None:
     assert validate_kpis(kpi_frame("qa_score_mean", 0.8)).success
 
 
+def test_an_expectation_gx_cannot_evaluate_blocks_with_its_reason() -> None:
+    suite = replace(
+        mart_suites()["kpi_metrics"],
+        expectations=({"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "valeu"}},),
+    )
+    outcome = validate_dataframe(suite, kpi_frame("nps", 10.0))
+    assert outcome.blocks
+    assert 'The column "valeu" in BatchData does not exist' in outcome.failures[0]["error"]
+
+
 # ---- row counts against the previous publish
 
 
@@ -156,12 +166,13 @@ def test_an_export_that_stopped_before_the_others_blocks() -> None:
         assert weeks_failing(con) == [("calls_offered", "2026-03-16"), ("calls_offered", "2026-03-23")]
 
 
-def test_the_week_of_the_newest_data_is_not_expected_yet() -> None:
-    # The newest data is Monday 2026-03-30 00:30 in Paris (Sunday 22:30 UTC): that local week has just begun.
-    calls = {"2026-03-02": 100, "2026-03-09": 100, "2026-03-16": 100, "2026-03-23": 100}
+def test_the_week_of_the_newest_data_is_taken_in_the_reporting_zone() -> None:
+    # Calls stop after the week of 03-16; the newest data of any source is Sunday 2026-03-29 22:30 UTC, which is
+    # already Monday 03-30 00:30 in Paris. In Paris the week of 03-23 is complete and empty (300 calls over 4 weeks:
+    # 75 a week expected); in UTC it is still the week of the newest data, not expected yet.
+    calls = {"2026-03-02": 100, "2026-03-09": 100, "2026-03-16": 100}
     with weekly_connection({"calls_offered": calls}, "2026-03-29 22:30:00+00") as connection:
-        assert weeks_failing(connection, "Europe/Paris") == []
-        # Read in UTC the newest data is still in the week of 03-23: nothing is missing either.
+        assert weeks_failing(connection, "Europe/Paris") == [("calls_offered", "2026-03-23")]
         assert weeks_failing(connection, "UTC") == []
 
 

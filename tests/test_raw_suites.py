@@ -14,12 +14,14 @@ import duckdb
 import pytest
 
 from orchestration.gx_suites import suites_in
-from orchestration.ingestion import ALL_SOURCES, QUALITY, REFERENCE
+from orchestration.ingestion import ALL_SOURCES, QUALITY, REFERENCE, SURVEYS, TELEPHONY
 from orchestration.ingestion.core import forget_file
 from orchestration.ingestion.quality import QA_REVIEWS
 from orchestration.ingestion.reference import ROSTER
 from orchestration.ingestion.runner import ingest_source
-from orchestration.raw_audit import audit_raw_batch
+from orchestration.ingestion.surveys import QUALTRICS_RESPONSES
+from orchestration.ingestion.telephony import ASTERISK_QUEUE_LOG
+from orchestration.raw_audit import audit_raw_batch, suite_version
 
 from .conftest import SMALL_LANDING
 
@@ -90,7 +92,7 @@ def test_an_edited_suite_validates_every_file_again(connection, monkeypatch) -> 
     assert audit_raw_batch(connection, QA_REVIEWS).file_ids == [1]
     assert audit_raw_batch(connection, QA_REVIEWS).file_ids == []
     rows = connection.execute("select suite_checksum from raw.validated_files").fetchall()
-    assert rows == [("edited",)]  # validations under the old version are dropped
+    assert rows == [(suite_version(edited),)]  # validations under the old version are dropped
 
 
 def test_a_reprocessed_file_is_validated_again(tmp_path: Path) -> None:
@@ -105,3 +107,38 @@ def test_a_reprocessed_file_is_validated_again(tmp_path: Path) -> None:
         assert connection.execute("select count(*) from raw.validated_files").fetchone()[0] == 0
         ingest_source(connection, REFERENCE, landing)
         assert audit_raw_batch(connection, ROSTER).file_ids == [1]
+
+
+def test_a_changed_dbt_var_read_by_a_suite_validates_every_file_again(monkeypatch) -> None:
+    with duckdb.connect() as connection:
+        ingest_source(connection, SURVEYS, SMALL_LANDING / "surveys")
+        assert audit_raw_batch(connection, QUALTRICS_RESPONSES).file_ids == [1]
+        assert audit_raw_batch(connection, QUALTRICS_RESPONSES).file_ids == []
+        # The NPS question is now another column of the export: the suite's nps_score column reads another field.
+        monkeypatch.setattr(
+            "orchestration.raw_audit.dbt_var", lambda name: "Q_NPS_V2" if name == "qualtrics_nps_question" else name
+        )
+        assert audit_raw_batch(connection, QUALTRICS_RESPONSES).file_ids == [1]
+
+
+def test_queue_log_durations_are_checked_on_the_events_that_carry_them(tmp_path: Path) -> None:
+    landing = tmp_path / "telephony"
+    landing.mkdir()
+    (landing / "queue_log").write_text("1772442000|1772442000.1|support|NONE|ENTERQUEUE||15550001|1\n")
+    with duckdb.connect() as connection:
+        ingest_source(connection, TELEPHONY, landing)
+        assert audit_raw_batch(connection, ASTERISK_QUEUE_LOG).outcome.success
+        sneaked = [
+            (2, {"epoch": "1772442010", "callid": "c1", "queuename": "support", "agent": "PJSIP/1001",
+                 "event": "CONNECT", "data": ["-5", "c1b", "2"]}),
+            (3, {"epoch": "1772442020", "callid": "NONE", "queuename": "support", "agent": "PJSIP/1001",
+                 "event": "PAUSE", "data": ["-1"]}),  # not an event with durations: its fields are not checked
+        ]  # fmt: skip
+        for record_number, payload in sneaked:
+            connection.execute(
+                "insert into raw.asterisk_queue_log values (2, ?, ?)", [record_number, json.dumps(payload)]
+            )
+        audit = audit_raw_batch(connection, ASTERISK_QUEUE_LOG)
+    [failure] = audit.outcome.failures
+    assert failure["column"] == "smallest_duration_or_position"
+    assert [row["record_number"] for row in failure["examples"]] == ["2"]
