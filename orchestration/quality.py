@@ -28,6 +28,7 @@ from pydantic import Field
 
 from .dbt_vars import dbt_var
 from .gx_suites import Suite, check_result, suites_in, validate_dataframe
+from .publication import mart_tables
 from .resources import WarehouseResource
 from .settings import Settings
 
@@ -96,13 +97,10 @@ def row_count_frame(rows: dict[str, int], previous: dict[str, int], band: float,
 
 
 def publish_row_counts(connection: duckdb.DuckDBPyConnection, settings: Settings) -> pd.DataFrame:
-    tables = [
-        row[0]
-        for row in connection.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-        ).fetchall()
-    ]
-    rows = {table: int(connection.execute(f"select count(*) from marts.{table}").fetchone()[0]) for table in tables}
+    rows = {
+        table: int(connection.execute(f"select count(*) from marts.{table}").fetchone()[0])
+        for table in mart_tables(connection)
+    }
     return row_count_frame(
         rows,
         previous_row_counts(settings.manifest_path),
@@ -137,14 +135,13 @@ def weekly_volume_frame(connection: duckdb.DuckDBPyConnection, settings: Setting
         ),
         expected_weeks as (
             select metric, unnest(range(first_week, last_week + interval 7 day, interval 7 day))::date as week_start,
-                   total_records
+                   total_records / ((last_week - first_week) // 7 + 1) as mean_weekly_records
             from spans
         ),
         final as (
             select expected_weeks.metric, expected_weeks.week_start::varchar as week_start,
-                   coalesce(weekly.records, 0) as records,
-                   total_records / count(*) over (partition by expected_weeks.metric) as mean_weekly_records,
-                   total_records / count(*) over (partition by expected_weeks.metric) >= ? as data_expected
+                   coalesce(weekly.records, 0) as records, mean_weekly_records,
+                   mean_weekly_records >= ? as data_expected
             from expected_weeks
             left join weekly using (metric, week_start)
         )

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from .dbt_vars import dbt_var
-from .gx_suites import Suite, SuiteOutcome, suites_in, validate_dataframe
+from .gx_suites import SUITES_DIR, Suite, SuiteOutcome, load_suite, validate_dataframe
 from .ingestion.core import FUTURE_TOLERANCE, RAW_SCHEMA, Entity
 from .ingestion.telephony import QUEUE_EVENTS_WITH_DURATIONS
 
@@ -33,7 +33,7 @@ INGESTION_CONSTANTS = {
 
 
 def raw_suite(entity: Entity) -> Suite:
-    return suites_in("raw")[entity.name]
+    return load_suite(SUITES_DIR / "raw" / f"{entity.name}.json")
 
 
 def column_sql(expression: str) -> str:
@@ -56,7 +56,7 @@ def suite_version(suite: Suite) -> str:
     return hashlib.sha256(f"{suite.checksum}\n{resolved}".encode()).hexdigest()
 
 
-def pending_file_ids(connection: duckdb.DuckDBPyConnection, entity: Entity, suite: Suite) -> list[int]:
+def pending_file_ids(connection: duckdb.DuckDBPyConnection, entity: Entity, version: str) -> list[int]:
     rows = connection.execute(
         f"""
         select distinct file_id from {entity.table}
@@ -65,7 +65,7 @@ def pending_file_ids(connection: duckdb.DuckDBPyConnection, entity: Entity, suit
         )
         order by file_id
         """,
-        [entity.name, suite_version(suite)],
+        [entity.name, version],
     ).fetchall()
     return [row[0] for row in rows]
 
@@ -96,13 +96,13 @@ class BatchAudit:
 def audit_raw_batch(connection: duckdb.DuckDBPyConnection, entity: Entity) -> BatchAudit:
     """Validate the entity's files not yet validated under its suite; remember the files of a batch that passed."""
     suite = raw_suite(entity)
-    file_ids = pending_file_ids(connection, entity, suite)
+    version = suite_version(suite)
+    file_ids = pending_file_ids(connection, entity, version)
     if not file_ids:
         return BatchAudit(entity.name, suite, [], 0, SuiteOutcome(success=True, evaluated=0, failures=[]))
     frame = batch_frame(connection, entity, suite, file_ids)
     outcome = validate_dataframe(suite, frame)
     if not outcome.blocks:
-        version = suite_version(suite)
         connection.execute(
             f"delete from {VALIDATED_FILES} where entity = ? and suite_checksum <> ?", [entity.name, version]
         )
