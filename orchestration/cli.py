@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from .settings import MissingPiiSaltError, Settings, load_settings
+from .settings import RUN_UMASK, MissingPiiSaltError, Settings, load_settings
 
 SUMMARY_METRICS = (
     "tickets_created",
@@ -66,7 +66,11 @@ def run_pipeline(settings: Settings, accept_row_count_change: bool = False):
 
 
 def command_run(arguments: argparse.Namespace) -> int:
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"landing:   {settings.landing}\nhome:      {settings.home}\ntime zone: {settings.timezone}")
     try:
         settings.resolved_pii_salt()
@@ -204,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
+    os.umask(RUN_UMASK)  # what the product writes is readable by its owner and group only
     return int(arguments.handler(arguments))
 
 

@@ -80,8 +80,10 @@ def publish(settings: Settings, run_id: str, check_summary: dict[str, object]) -
     """Copy every table of schema `marts` of the build database into a new file and swap it in."""
     settings.ensure_dirs()
     target = settings.published_database
+    # Publishing holds the writer lock: any other staging copy was left by a killed run.
+    for leftover in target.parent.glob(".warehouse-*.duckdb.tmp*"):
+        leftover.unlink(missing_ok=True)
     staging_file = target.with_name(f".warehouse-{run_id}.duckdb.tmp")
-    staging_file.unlink(missing_ok=True)
     row_counts: dict[str, int] = {}
     # Read-write like every other connection to the build database (DuckDB refuses to mix modes in a process).
     with duckdb.connect(str(settings.build_database)) as build:

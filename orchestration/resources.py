@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
 from dagster_dbt import DbtCliResource
 from filelock import FileLock
 
-from .settings import DBT_PROJECT_DIR, Settings, load_settings, validate_timezone
+from .settings import DBT_PROJECT_DIR, RUN_UMASK, Settings, load_settings, validate_timezone
 
 
 class WarehouseResource(ConfigurableResource):
@@ -30,7 +30,11 @@ class WarehouseResource(ConfigurableResource):
             Path(self.landing).resolve() if self.landing else (base.landing if self.home is None else home / "landing")
         )
         timezone = validate_timezone(self.timezone) if self.timezone else base.timezone
-        return Settings(home=home, landing=landing, timezone=timezone, pii_salt=base.pii_salt)
+        return Settings(home=home, landing=landing, timezone=timezone, pii_salt=base.pii_salt, keep_runs=base.keep_runs)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        # Every step process that touches the warehouse creates its files for owner and group only.
+        os.umask(RUN_UMASK)
 
     @contextmanager
     def writer_lock(self, timeout_seconds: float = 3600) -> Iterator[None]:

@@ -22,28 +22,52 @@ class MissingPiiSaltError(RuntimeError):
     """Published marts carry salted hashes of phone numbers and emails; a real run needs a secret salt."""
 
 
+DEFAULT_KEEP_RUNS = 10
+# Files and folders a run creates are readable by their owner and group only (SPEC 3.2).
+RUN_UMASK = 0o007
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
     landing: Path
     timezone: str
     pii_salt: str | None = None
+    keep_runs: int = DEFAULT_KEEP_RUNS
 
     @property
     def is_demo_landing(self) -> bool:
         return (self.landing / DEMO_MARKER).exists()
 
     def resolved_pii_salt(self) -> str:
-        """The salt for hashing customer phone numbers and emails in published marts."""
-        if self.pii_salt:
-            return self.pii_salt
-        if self.is_demo_landing:
-            return DEMO_PII_SALT
-        raise MissingPiiSaltError(
-            f"{PII_SALT_VARIABLE} is not set. Published marts carry only salted hashes of customer phone numbers "
-            f"and emails: set {PII_SALT_VARIABLE} to a long random secret and keep it stable (changing it changes "
-            "every hash). Only a demo landing folder written by `supportkpi generate` runs without it."
-        )
+        """The key for hashing customer phone numbers and emails; it must stay the one the build database used."""
+        from .ingestion.personal_data import key_fingerprint  # the ingestion package imports these settings
+
+        salt = self.pii_salt or (DEMO_PII_SALT if self.is_demo_landing else None)
+        if not salt:
+            raise MissingPiiSaltError(
+                f"{PII_SALT_VARIABLE} is not set. Customer phone numbers and emails are stored and published only "
+                f"as keyed hashes: set {PII_SALT_VARIABLE} to a long random secret and keep it stable (changing it "
+                "changes every hash). Only a demo landing folder written by `supportkpi generate` runs without it."
+            )
+        recorded = self.pii_key_check_path.read_text().strip() if self.pii_key_check_path.exists() else None
+        if recorded and recorded != key_fingerprint(salt):
+            raise MissingPiiSaltError(
+                f"{PII_SALT_VARIABLE} is not the key the build database under {self.home} was hashed with: "
+                "restore that salt, or use a new SUPPORT_KPI_HOME to re-ingest everything with the new one."
+            )
+        return salt
+
+    @property
+    def pii_key_check_path(self) -> Path:
+        """A keyed hash of a fixed message (never the salt): tells whether a salt is the one in use."""
+        return self.build_dir / "personal_data_key_check"
+
+    def record_pii_key(self, salt: str) -> None:
+        from .ingestion.personal_data import key_fingerprint
+
+        if not self.pii_key_check_path.exists():
+            self.pii_key_check_path.write_text(key_fingerprint(salt) + "\n")
 
     @property
     def build_dir(self) -> Path:
@@ -70,12 +94,41 @@ class Settings:
     def quarantine_dir(self) -> Path:
         return self.home / "quarantine"
 
+    @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's parse of the project (manifest.json read by the code location), written here, never in the checkout."""
+        return dbt_target_dir(self.home)
+
+    @property
+    def dbt_runs_dir(self) -> Path:
+        """One dbt target folder (artifacts and dbt.log) per run; the newest `keep_runs` are kept."""
+        return self.home / "dbt" / "runs"
+
     def landing_folder(self, source: str) -> Path:
         return self.landing / source
 
     def ensure_dirs(self) -> None:
-        for folder in (self.build_dir, self.published_dir, self.quarantine_dir):
+        for folder in (self.build_dir, self.published_dir, self.quarantine_dir, self.dbt_runs_dir):
             folder.mkdir(parents=True, exist_ok=True)
+
+
+def home_from(env: os._Environ[str] | dict[str, str]) -> Path:
+    return Path(env.get("SUPPORT_KPI_HOME") or "./data").resolve()
+
+
+def dbt_target_dir(home: Path) -> Path:
+    return home / "dbt" / "target"
+
+
+def keep_runs_from(env: os._Environ[str] | dict[str, str]) -> int:
+    text = env.get("SUPPORT_KPI_KEEP_RUNS") or str(DEFAULT_KEEP_RUNS)
+    try:
+        keep = int(text)
+    except ValueError:
+        keep = 0
+    if keep < 1:
+        raise ValueError(f"SUPPORT_KPI_KEEP_RUNS={text!r} is not a whole number of runs >= 1")
+    return keep
 
 
 def validate_timezone(name: str) -> str:
@@ -88,7 +141,13 @@ def validate_timezone(name: str) -> str:
 
 def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
-    home = Path(env.get("SUPPORT_KPI_HOME") or "./data").resolve()
+    home = home_from(env)
     landing = Path(env.get("SUPPORT_KPI_LANDING") or home / "landing").resolve()
     timezone = validate_timezone(env.get("SUPPORT_KPI_TIMEZONE") or "UTC")
-    return Settings(home=home, landing=landing, timezone=timezone, pii_salt=env.get(PII_SALT_VARIABLE) or None)
+    return Settings(
+        home=home,
+        landing=landing,
+        timezone=timezone,
+        pii_salt=env.get(PII_SALT_VARIABLE) or None,
+        keep_runs=keep_runs_from(env),
+    )

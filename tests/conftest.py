@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,9 +16,19 @@ import pytest
 
 from orchestration.settings import PII_SALT_VARIABLE
 
+# Code imported by the tests themselves (the Dagster definitions parse the dbt project) writes under a home of its
+# own, never into the checkout or a developer's real SUPPORT_KPI_HOME.
+os.environ["SUPPORT_KPI_HOME"] = tempfile.mkdtemp(prefix="supportkpi-tests-")
+
 FIXTURES = Path(__file__).parent / "fixtures"
 TEST_PII_SALT = "test-salt"
 SMALL_LANDING = FIXTURES / "small_landing"
+
+
+def keyed_hash(normalised: str, salt: str = TEST_PII_SALT) -> str:
+    """The published form of a personal value (SPEC 3.2), computed here independently of the product: lower-case
+    hex HMAC-SHA-256 keyed with the salt's UTF-8 bytes, of the value already normalised by the test."""
+    return hmac.new(salt.encode("utf-8"), normalised.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def run_cli(*arguments: str, home: Path, landing: Path, timezone: str = "UTC") -> subprocess.CompletedProcess[str]:

@@ -25,6 +25,8 @@ from orchestration.ingestion.core import RAW_SCHEMA, Source
 from orchestration.ingestion.runner import SourceSummary, file_manifest, ingest_source
 from orchestration.raw_audit import audit_raw_batch
 
+from .conftest import TEST_PII_SALT, keyed_hash
+
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 
 DUPLICATE = "duplicate id in file: a later record supersedes it"
@@ -191,7 +193,7 @@ def days_ahead(days: float) -> datetime:
 
 
 def ingest(connection: duckdb.DuckDBPyConnection, source: Source, folder: Path) -> SourceSummary:
-    summary = ingest_source(connection, source, folder)
+    summary = ingest_source(connection, source, folder, pii_salt=TEST_PII_SALT)
     # The second line of defence agrees with the first: whatever the ingestion rules staged, the raw GX suites
     # accept (a record they rejected would block the whole pipeline).
     for entity in source.entities:
@@ -519,7 +521,7 @@ def test_crlf_queue_log_keeps_last_fields_clean(connection, tmp_path: Path) -> N
         key="(payload->>'event') || ' ' || (payload->'data')::varchar",
         # line 3 is blank: skipped, yet line numbers stay the file's
         staged=[
-            (1, 'ENTERQUEUE ["","15550100","1"]'),
+            (1, f'ENTERQUEUE ["","{keyed_hash("15550100")}","1"]'),  # the caller id is hashed where it enters
             (2, 'CONNECT ["10","1.2","3"]'),
             (4, 'COMPLETECALLER ["10","90","1"]'),
         ],
@@ -1033,7 +1035,7 @@ def test_queue_log_lines_with_missing_fields(connection, tmp_path: Path) -> None
         table="asterisk_queue_log",
         key="(payload->>'event') || ' ' || (payload->'data')::varchar",
         staged=[
-            (2, 'ENTERQUEUE ["","15550100"]'),
+            (2, f'ENTERQUEUE ["","{keyed_hash("15550100")}"]'),
             (3, 'ABANDON ["1","1"]'),
             (4, 'EXITWITHTIMEOUT ["1"]'),
             (5, "UNPAUSE []"),
@@ -1050,7 +1052,7 @@ def test_queue_log_lines_with_missing_fields(connection, tmp_path: Path) -> None
         ("1772442000|1.1|q1|NONE",),
         ("1772442060",),
         ("1772442070|3.1|q1|NONE|",),
-        ("|4.1|q1|NONE|ENTERQUEUE||15550100|1",),
+        ("|4.1|q1|NONE|ENTERQUEUE||******00|1",),  # the caller id masked but its last two digits
     ]
 
 

@@ -14,7 +14,7 @@ from orchestration.ingestion import ALL_SOURCES, HELPDESK, REFERENCE, SURVEYS, T
 from orchestration.ingestion.core import RAW_SCHEMA
 from orchestration.ingestion.runner import file_manifest, ingest_source
 
-from .conftest import SMALL_LANDING
+from .conftest import SMALL_LANDING, TEST_PII_SALT, keyed_hash
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_queue_log_both_layouts_and_bad_lines(connection, tmp_path: Path) -> Non
         "notanepoch|1.1|q1|NONE|ABANDON|1|1|3\n"
         "\n",
     )
-    summary = ingest_source(connection, TELEPHONY, tmp_path)
+    summary = ingest_source(connection, TELEPHONY, tmp_path, pii_salt=TEST_PII_SALT)
     assert (summary.records_read, summary.staged, summary.quarantined) == (4, 2, 2)
     assert quarantine(connection) == [
         (3, "queue_log line with fewer than 5 fields", "garbage line"),
@@ -59,7 +59,7 @@ def test_queue_log_both_layouts_and_bad_lines(connection, tmp_path: Path) -> Non
         f"select payload->>'event', payload->'data' from {RAW_SCHEMA}.asterisk_queue_log order by record_number"
     ).fetchall()
     assert [(event, json.loads(data)) for event, data in rows] == [
-        ("ENTERQUEUE", ["", "15550100", "1"]),
+        ("ENTERQUEUE", ["", keyed_hash("15550100"), "1"]),  # the caller id is hashed where it enters
         ("CONNECT", ["10", "1.2"]),
     ]
 
@@ -100,7 +100,7 @@ def test_zendesk_page_truncated_file_is_quarantined_whole_and_others_go_on(conne
             }
         ),
     )
-    summary = ingest_source(connection, HELPDESK, tmp_path)
+    summary = ingest_source(connection, HELPDESK, tmp_path, pii_salt=TEST_PII_SALT)
     assert summary.unreadable_files == ["tickets_0001.json: unparseable JSON document (truncated or malformed)"]
     assert [(number, reason) for number, reason, _ in quarantine(connection)] == [
         (None, "unreadable file: unparseable JSON document (truncated or malformed)"),
@@ -120,7 +120,7 @@ def test_json_lines_bad_line_quarantined_with_its_line_number(connection, tmp_pa
         "[1, 2]\r\n"
         '{"id": 3, "ticket_id": 7, "created_at": "2026-03-02T10:00:00+02:00", "child_events": []}\r\n',
     )
-    summary = ingest_source(connection, HELPDESK, tmp_path)
+    summary = ingest_source(connection, HELPDESK, tmp_path, pii_salt=TEST_PII_SALT)
     assert (summary.staged, summary.quarantined) == (2, 2)
     assert [(number, reason) for number, reason, _ in quarantine(connection)] == [
         (2, "unparseable JSON line"),
@@ -130,7 +130,7 @@ def test_json_lines_bad_line_quarantined_with_its_line_number(connection, tmp_pa
 
 def test_qualtrics_three_header_rows_are_not_records(connection, tmp_path: Path) -> None:
     shutil.copy(SMALL_LANDING / "surveys" / "qualtrics_export.csv", tmp_path / "qualtrics_export.csv")
-    summary = ingest_source(connection, SURVEYS, tmp_path)
+    summary = ingest_source(connection, SURVEYS, tmp_path, pii_salt=TEST_PII_SALT)
     # 8 response rows (R_001 repeated: its first row is superseded; R_007 has NPS 11); the question-text and
     # ImportId rows are headers, not records.
     assert (summary.records_read, summary.staged, summary.quarantined) == (8, 6, 2)
@@ -148,7 +148,7 @@ def test_qualtrics_three_header_rows_are_not_records(connection, tmp_path: Path)
 def test_unknown_layout_and_non_utf8_files_are_quarantined_whole(connection, tmp_path: Path) -> None:
     write(tmp_path, "notes.txt", "hello")
     write(tmp_path, "qualtrics_latin1.csv", "ResponseId,Status\nR_1,caf\xe9\n".encode("latin-1"))
-    summary = ingest_source(connection, SURVEYS, tmp_path)
+    summary = ingest_source(connection, SURVEYS, tmp_path, pii_salt=TEST_PII_SALT)
     assert sorted(summary.unreadable_files) == [
         "notes.txt: unknown layout: notes.txt is neither a Qualtrics CSV export with three header rows nor a "
         "survey CSV",
@@ -160,7 +160,7 @@ def test_unknown_layout_and_non_utf8_files_are_quarantined_whole(connection, tmp
 
 def test_fixture_folder_counts_and_idempotent_reingest(connection) -> None:
     for source in ALL_SOURCES:
-        ingest_source(connection, source, SMALL_LANDING / source.name)
+        ingest_source(connection, source, SMALL_LANDING / source.name, pii_salt=TEST_PII_SALT)
     manifest = {Path(str(row["path"])).name: row for row in file_manifest(connection)}
     expected = {  # file: (records read, staged, quarantined), counted by hand from the fixture files
         "tickets_0001.json": (4, 4, 0),
@@ -182,7 +182,7 @@ def test_fixture_folder_counts_and_idempotent_reingest(connection) -> None:
     raw_before = connection.execute(f"select count(*) from {RAW_SCHEMA}.zendesk_tickets").fetchone()
 
     for source in ALL_SOURCES:
-        summary = ingest_source(connection, source, SMALL_LANDING / source.name)
+        summary = ingest_source(connection, source, SMALL_LANDING / source.name, pii_salt=TEST_PII_SALT)
         assert summary.ingested == []  # every file already ingested (same checksum): skipped
     assert connection.execute(f"select count(*) from {RAW_SCHEMA}.zendesk_tickets").fetchone() == raw_before
     assert len(file_manifest(connection)) == len(expected)
@@ -193,13 +193,21 @@ def test_backfill_window_reingests_files_without_doubling(connection, tmp_path: 
     folder = tmp_path / "surveys"
     folder.mkdir()
     shutil.copy(SMALL_LANDING / "surveys" / "qualtrics_export.csv", folder / "qualtrics_export.csv")
-    first = ingest_source(connection, SURVEYS, folder)
+    first = ingest_source(connection, SURVEYS, folder, pii_salt=TEST_PII_SALT)
     before = connection.execute(f"select count(*), min(file_id) from {RAW_SCHEMA}.qualtrics_responses").fetchone()
     today = date.today()
     # A window that does not contain the landing day changes nothing.
-    untouched = ingest_source(connection, SURVEYS, folder, reprocess=(date(2020, 1, 1), date(2020, 1, 31)))
+    untouched = ingest_source(
+        connection, SURVEYS, folder, reprocess=(date(2020, 1, 1), date(2020, 1, 31)), pii_salt=TEST_PII_SALT
+    )
     assert (untouched.reprocessed, untouched.ingested) == (0, [])
-    again = ingest_source(connection, SURVEYS, folder, reprocess=(today - timedelta(days=1), today + timedelta(days=1)))
+    again = ingest_source(
+        connection,
+        SURVEYS,
+        folder,
+        reprocess=(today - timedelta(days=1), today + timedelta(days=1)),
+        pii_salt=TEST_PII_SALT,
+    )
     after = connection.execute(f"select count(*), min(file_id) from {RAW_SCHEMA}.qualtrics_responses").fetchone()
     assert (first.staged, first.quarantined) == (6, 2)
     assert again.reprocessed == 1 and (again.staged, again.quarantined) == (6, 2)
@@ -211,6 +219,6 @@ def test_backfill_window_reingests_files_without_doubling(connection, tmp_path: 
 def test_reference_files_are_recognised_by_their_columns_not_their_names(connection, tmp_path: Path) -> None:
     write(tmp_path, "agents_2026-11.csv", (SMALL_LANDING / "reference" / "roster.csv").read_text())
     write(tmp_path, "queue_owners.csv", "queue,team_id\nsupport-billing,T1\n")
-    summary = ingest_source(connection, REFERENCE, tmp_path)
+    summary = ingest_source(connection, REFERENCE, tmp_path, pii_salt=TEST_PII_SALT)
     assert sorted(result.format for result in summary.files) == ["queues_csv", "roster_csv"]
     assert (summary.staged, summary.quarantined) == (5, 0)

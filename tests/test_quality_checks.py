@@ -23,7 +23,7 @@ from orchestration.quality import (
 )
 from orchestration.settings import EXPECTATIONS_DIR, Settings
 
-from .conftest import SMALL_LANDING
+from .conftest import SMALL_LANDING, TEST_PII_SALT
 
 
 def kpi_frame(metric: str, value: float) -> pd.DataFrame:
@@ -223,7 +223,7 @@ def test_freshness_frame_hours() -> None:
 
 def test_raw_batches_balance_and_tampering_is_caught(tmp_path) -> None:
     with duckdb.connect() as connection:
-        ingest_source(connection, QUALITY, SMALL_LANDING / "quality")
+        ingest_source(connection, QUALITY, SMALL_LANDING / "quality", pii_salt=TEST_PII_SALT)
         assert unbalanced_files(connection, QUALITY) == []
         connection.execute("update raw.ingested_files set staged = staged - 1")
         problems = unbalanced_files(connection, QUALITY)

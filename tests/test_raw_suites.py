@@ -23,13 +23,13 @@ from orchestration.ingestion.surveys import QUALTRICS_RESPONSES
 from orchestration.ingestion.telephony import ASTERISK_QUEUE_LOG
 from orchestration.raw_audit import audit_raw_batch, suite_version
 
-from .conftest import SMALL_LANDING
+from .conftest import SMALL_LANDING, TEST_PII_SALT
 
 
 @pytest.fixture
 def connection() -> duckdb.DuckDBPyConnection:
     with duckdb.connect() as con:
-        ingest_source(con, QUALITY, SMALL_LANDING / "quality")
+        ingest_source(con, QUALITY, SMALL_LANDING / "quality", pii_salt=TEST_PII_SALT)
         yield con
 
 
@@ -100,18 +100,18 @@ def test_a_reprocessed_file_is_validated_again(tmp_path: Path) -> None:
     landing.mkdir()
     (landing / "roster.csv").write_bytes((SMALL_LANDING / "reference" / "roster.csv").read_bytes())
     with duckdb.connect() as connection:
-        ingest_source(connection, REFERENCE, landing)
+        ingest_source(connection, REFERENCE, landing, pii_salt=TEST_PII_SALT)
         assert audit_raw_batch(connection, ROSTER).file_ids == [1]
         checksum = connection.execute("select checksum from raw.ingested_files").fetchone()[0]
         assert forget_file(connection, REFERENCE, checksum) == 1
         assert connection.execute("select count(*) from raw.validated_files").fetchone()[0] == 0
-        ingest_source(connection, REFERENCE, landing)
+        ingest_source(connection, REFERENCE, landing, pii_salt=TEST_PII_SALT)
         assert audit_raw_batch(connection, ROSTER).file_ids == [1]
 
 
 def test_a_changed_dbt_var_read_by_a_suite_validates_every_file_again(monkeypatch) -> None:
     with duckdb.connect() as connection:
-        ingest_source(connection, SURVEYS, SMALL_LANDING / "surveys")
+        ingest_source(connection, SURVEYS, SMALL_LANDING / "surveys", pii_salt=TEST_PII_SALT)
         assert audit_raw_batch(connection, QUALTRICS_RESPONSES).file_ids == [1]
         assert audit_raw_batch(connection, QUALTRICS_RESPONSES).file_ids == []
         # The NPS question is now another column of the export: the suite's nps_score column reads another field.
@@ -126,7 +126,7 @@ def test_queue_log_durations_are_checked_on_the_events_that_carry_them(tmp_path:
     landing.mkdir()
     (landing / "queue_log").write_text("1772442000|1772442000.1|support|NONE|ENTERQUEUE||15550001|1\n")
     with duckdb.connect() as connection:
-        ingest_source(connection, TELEPHONY, landing)
+        ingest_source(connection, TELEPHONY, landing, pii_salt=TEST_PII_SALT)
         assert audit_raw_batch(connection, ASTERISK_QUEUE_LOG).outcome.success
         sneaked = [
             (2, {"epoch": "1772442010", "callid": "c1", "queuename": "support", "agent": "PJSIP/1001",

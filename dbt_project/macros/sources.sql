@@ -28,14 +28,6 @@
     where file_id = (select max(file_id) from {{ relation }})
 {%- endmacro %}
 
-{#- A caller id reduced to its digits; empty, `anonymous` and `unknown` mean unknown (null). -#}
-{% macro caller_digits(expression) -%}
-    case
-        when lower(trim(coalesce({{ expression }}, ''))) in ('', 'anonymous', 'unknown') then null
-        else nullif(regexp_replace({{ expression }}, '[^0-9]', '', 'g'), '')
-    end
-{%- endmacro %}
-
 {#- The child events of Zendesk ticket audits, one row each, with their position and the creating-audit flag
     (the audit holding Create child events). -#}
 {% macro zendesk_child_events(audits_relation) -%}

@@ -2,8 +2,10 @@
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from dagster_dbt import (
 )
 
 from ..resources import WarehouseResource
-from ..settings import DBT_PROJECT_DIR, PII_SALT_VARIABLE
+from ..settings import DBT_PROJECT_DIR, PII_SALT_VARIABLE, dbt_target_dir, home_from
 
 # dagster-dbt's project preparer runs `dbt` from PATH; a console script started from an unactivated venv has
 # the venv's bin folder (where dbt lives) off PATH, so put it first.
@@ -25,7 +27,8 @@ _VENV_BIN = str(Path(sys.executable).parent)
 if _VENV_BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _VENV_BIN + os.pathsep + os.environ.get("PATH", "")
 
-support_kpi_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
+# dbt writes its parse, artifacts and logs under $SUPPORT_KPI_HOME, never into the checkout (which may be read-only).
+support_kpi_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target_path=dbt_target_dir(home_from(os.environ)))
 support_kpi_dbt_project.prepare_if_dev()
 
 _PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "seeds")
@@ -76,6 +79,26 @@ def dbt_build_args(timezone: str) -> list[str]:
     return ["build", "--vars", json.dumps({"reporting_timezone": timezone})]
 
 
+@contextmanager
+def pii_salt_withheld() -> Iterator[None]:
+    """dbt needs no key (personal data is hashed at ingestion): keep it out of dbt's environment entirely."""
+    salt = os.environ.pop(PII_SALT_VARIABLE, None)
+    try:
+        yield
+    finally:
+        if salt is not None:
+            os.environ[PII_SALT_VARIABLE] = salt
+
+
+def prune_run_folders(runs_dir: Path, keep: int) -> list[Path]:
+    """Remove all but the newest `keep` per-run folders; returns the removed ones."""
+    folders = sorted((path for path in runs_dir.iterdir() if path.is_dir()), key=lambda path: path.stat().st_mtime)
+    removed = folders[: max(len(folders) - keep, 0)]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
+
+
 @dbt_assets(
     manifest=support_kpi_dbt_project.manifest_path,
     project=support_kpi_dbt_project,
@@ -86,9 +109,12 @@ def support_kpi_dbt_models(
 ) -> Iterator[Any]:
     settings = warehouse.settings()
     settings.ensure_dirs()
-    # profiles.yml reads the build database location from SUPPORT_KPI_HOME: pass the resolved, absolute one;
-    # the pii_hash macro reads the salt (resolved here, so a missing one fails with a clear message).
+    # profiles.yml reads the build database location from SUPPORT_KPI_HOME: pass the resolved, absolute one.
     os.environ["SUPPORT_KPI_HOME"] = str(settings.home)
-    os.environ[PII_SALT_VARIABLE] = settings.resolved_pii_salt()
+    run_folder = settings.dbt_runs_dir / context.run_id
     with warehouse.writer_lock():
-        yield from dbt.cli(dbt_build_args(settings.timezone), context=context).stream().fetch_row_counts()
+        with pii_salt_withheld():
+            invocation = dbt.cli(dbt_build_args(settings.timezone), context=context, target_path=run_folder)
+        yield from invocation.stream().fetch_row_counts()
+    for folder in prune_run_folders(settings.dbt_runs_dir, settings.keep_runs):
+        context.log.info(f"pruned dbt artifacts of an old run: {folder.name}")

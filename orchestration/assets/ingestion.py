@@ -107,13 +107,17 @@ def ingestion_assets(
     context: AssetExecutionContext, config: IngestionConfig, warehouse: WarehouseResource
 ) -> Iterator[MaterializeResult]:
     settings = warehouse.settings()
+    pii_salt = settings.resolved_pii_salt()
     reprocess = config.reprocess_window()
     selected = {key.to_user_string() for key in context.selected_asset_keys}
     with warehouse.connect() as connection:
+        settings.record_pii_key(pii_salt)
         for asset_name, source in SOURCES_BY_ASSET.items():
             if asset_name not in selected:
                 continue
-            summary = ingest_source(connection, source, settings.landing_folder(source.name), reprocess)
+            summary = ingest_source(
+                connection, source, settings.landing_folder(source.name), reprocess, pii_salt=pii_salt
+            )
             for problem in summary.unreadable_files:
                 context.log.warning(f"{source.name}: quarantined whole file {problem}")
             context.log.info(

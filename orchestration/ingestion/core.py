@@ -16,6 +16,15 @@ from pathlib import Path
 
 import duckdb
 
+from .personal_data import (
+    HASH_SCHEME,
+    PersonalDataKeyMismatch,
+    enable_hashing,
+    key_fingerprint,
+    mask_personal_data,
+    mask_sql,
+)
+
 RAW_SCHEMA = "raw"
 # A timestamp later than the ingest clock plus this tolerance is quarantined as "in the future".
 FUTURE_TOLERANCE = "interval 1 day"
@@ -42,10 +51,16 @@ class Entity:
     # SQL over `payload` identifying a record; a key repeated inside one file keeps its last row and
     # quarantines the earlier ones. None where repeats are versions (Zendesk tickets) or lines (queue_log).
     key: str | None = None
+    # SQL over a payload giving it with customers' phone numbers and emails replaced by their hashes
+    # (personal_data.hash_fields_sql); None where a record holds no personal data.
+    hash_personal_data: Callable[[str], str] | None = None
 
     @property
     def table(self) -> str:
         return f"{RAW_SCHEMA}.{self.name}"
+
+    def hashed_payload(self, payload: str = "payload") -> str:
+        return self.hash_personal_data(payload) if self.hash_personal_data else payload
 
 
 # A parser returns the SQL of a relation (record_number, payload, raw_text, parse_error) for one file.
@@ -192,6 +207,16 @@ def create_raw_tables(connection: duckdb.DuckDBPyConnection, entities: Iterable[
     )
     connection.execute(
         f"""
+        create table if not exists {RAW_SCHEMA}.personal_data_hashing (
+            raw_table varchar primary key,
+            scheme varchar not null,
+            key_fingerprint varchar not null,
+            hashed_at timestamptz not null default now()
+        )
+        """
+    )
+    connection.execute(
+        f"""
         create table if not exists {RAW_SCHEMA}.validated_files (
             entity varchar not null,
             file_id integer not null,
@@ -285,17 +310,20 @@ def _stage_parsed(
         from ({relation_sql})
         """
     )
+    # Personal data is hashed before a record is staged, and masked before it is quarantined.
     connection.execute(
         f"""
         insert into {fmt.entity.table}
-        select ?, record_number, payload from parsed_records where reason is null order by record_number
+        select ?, record_number, {fmt.entity.hashed_payload()}
+        from parsed_records where reason is null order by record_number
         """,
         [file_id],
     )
     connection.execute(
         f"""
         insert into {RAW_SCHEMA}.quarantine
-        select ?, ?, ?, ?, record_number, reason, coalesce(raw_text, payload::varchar)
+        select ?, ?, ?, ?, record_number, {mask_sql("reason")},
+               {mask_sql("coalesce(raw_text, payload::varchar)")}
         from parsed_records where reason is not null order by record_number
         """,
         [file_id, source, fmt.entity.name, str(path)],
@@ -309,7 +337,8 @@ def _stage_parsed(
             result.staged += count
         else:
             result.quarantined += count
-            result.quarantine_reasons[reason] = count
+            masked = mask_personal_data(reason) or reason
+            result.quarantine_reasons[masked] = result.quarantine_reasons.get(masked, 0) + count
     connection.execute("drop table parsed_records")
 
 
@@ -392,15 +421,61 @@ def _reject_whole_file(
     reason: str,
     result: FileResult,
 ) -> None:
+    reason = mask_personal_data(reason) or reason
     result.file_error = reason
     result.records_read = 1
     result.staged = 0
     result.quarantined = 1
     result.quarantine_reasons = {f"unreadable file: {reason}": 1}
-    raw_text = path.read_bytes()[:10_000].decode("utf-8", errors="replace")
+    raw_text = mask_personal_data(path.read_bytes()[:10_000].decode("utf-8", errors="replace"))
     connection.execute(
         f"insert into {RAW_SCHEMA}.quarantine values (?, ?, null, ?, null, ?, ?)",
         [file_id, source, str(path), f"unreadable file: {reason}", raw_text],
+    )
+
+
+def prepare_personal_data_hashing(connection: duckdb.DuckDBPyConnection, entities: Iterable[Entity], salt: str) -> None:
+    """Hash personal data with this salt from now on. A raw table used before with another salt is refused
+    (its customers' hashes would no longer match); one staged before ingestion hashed personal data (an
+    upgrade) is hashed in place once, and the quarantine masked, so no clear value stays in the build database."""
+    enable_hashing(connection, salt)
+    fingerprint = key_fingerprint(salt)
+    for table, rewrite in [(entity.table, entity.hashed_payload()) for entity in entities] + [
+        (f"{RAW_SCHEMA}.quarantine", None)
+    ]:
+        row = connection.execute(
+            f"select key_fingerprint from {RAW_SCHEMA}.personal_data_hashing where raw_table = ?", [table]
+        ).fetchall()
+        if row and row[0][0] != fingerprint:
+            raise PersonalDataKeyMismatch(
+                f"{table} was hashed with another SUPPORT_KPI_PII_SALT: restore the salt it was built with, or "
+                "start a new SUPPORT_KPI_HOME (delete its build folder) to re-ingest everything with the new one"
+            )
+        if row:
+            continue
+        connection.execute("begin transaction")
+        try:
+            if rewrite is None:
+                _mask_existing_quarantine(connection)
+            elif rewrite != "payload":
+                connection.execute(f"update {table} set payload = {rewrite}")
+            connection.execute(
+                f"insert into {RAW_SCHEMA}.personal_data_hashing (raw_table, scheme, key_fingerprint) values (?, ?, ?)",
+                [table, HASH_SCHEME, fingerprint],
+            )
+            connection.execute("commit")
+        except BaseException:
+            connection.execute("rollback")
+            raise
+
+
+def _mask_existing_quarantine(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute(
+        f"update {RAW_SCHEMA}.quarantine set raw_text = {mask_sql('raw_text')}, reason = {mask_sql('reason')}"
+    )
+    connection.execute(
+        f"update {RAW_SCHEMA}.ingested_files set file_error = {mask_sql('file_error')}, "
+        f"quarantine_reasons = {mask_sql('quarantine_reasons::varchar')}::json"
     )
 
 

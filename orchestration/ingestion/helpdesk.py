@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from .core import Entity, FileFormat, FileRejected, Source, accepted_values, required, timestamps
+from .personal_data import email, hashing, phone
 from .readers import csv_header, csv_records, first_line, json_document, json_document_keys, json_lines
 
 TICKET_STATUSES = ("new", "open", "pending", "hold", "solved", "closed", "deleted")
@@ -16,6 +17,14 @@ ZENDESK_TICKETS = Entity(
     "zendesk_tickets",
     (*required("id"), *timestamps("created_at", "updated_at"), accepted_values("status", TICKET_STATUSES)),
     event_time="(payload->>'updated_at')::timestamptz",
+    # The requester's address or number a ticket came from (or was sent to) on the email and voice channels.
+    hash_personal_data=hashing(
+        *(
+            field("via", "source", side, name)
+            for side in ("from", "to")
+            for field, name in ((email, "address"), (phone, "phone"), (phone, "formatted_phone"))
+        )
+    ),
 )
 ZENDESK_TICKET_EVENTS = Entity(
     "zendesk_ticket_events",
@@ -23,7 +32,9 @@ ZENDESK_TICKET_EVENTS = Entity(
     event_time="(payload->>'created_at')::timestamptz",
     key="payload->>'id'",
 )
-ZENDESK_USERS = Entity("zendesk_users", required("id"), key="payload->>'id'")
+ZENDESK_USERS = Entity(
+    "zendesk_users", required("id"), key="payload->>'id'", hash_personal_data=hashing(email("email"), phone("phone"))
+)
 ZENDESK_GROUPS = Entity("zendesk_groups", required("id"), key="payload->>'id'")
 
 GENERIC_EVENT_TYPES = ("status_change", "assignee_change", "public_reply", "internal_note", "customer_message")
@@ -37,6 +48,7 @@ GENERIC_TICKETS = Entity(
     ),
     event_time="(payload->>'created_at')::timestamptz",
     key="payload->>'ticket_id'",
+    hash_personal_data=hashing(email("requester_email")),
 )
 GENERIC_TICKET_EVENTS = Entity(
     "generic_ticket_events",

@@ -18,6 +18,7 @@ from .core import (
     forget_file,
     ingest_file,
     landed_files,
+    prepare_personal_data_hashing,
 )
 
 
@@ -67,10 +68,14 @@ def ingest_source(
     source: Source,
     folder: Path,
     reprocess: tuple[date, date] | None = None,
+    *,
+    pii_salt: str,
 ) -> SourceSummary:
-    """Ingest the folder's new files. Files that landed within `reprocess` (first and last day, inclusive) are
-    ingested again under the current rules, replacing their earlier ingestion (a backfill of that range)."""
+    """Ingest the folder's new files, hashing personal data with `pii_salt`. Files that landed within `reprocess`
+    (first and last day, inclusive) are ingested again under the current rules, replacing their earlier ingestion
+    (a backfill of that range)."""
     create_raw_tables(connection, source.entities)
+    prepare_personal_data_hashing(connection, source.entities, pii_salt)
     summary = SourceSummary(source.name)
     for path in landed_files(folder):
         previous_file_id = None

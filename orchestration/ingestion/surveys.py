@@ -8,6 +8,7 @@ import duckdb
 
 from ..dbt_vars import dbt_var
 from .core import FUTURE_TOLERANCE, Entity, FileFormat, FileRejected, Rule, Source, in_range, required, timestamps
+from .personal_data import email, hashing
 from .readers import csv_header, csv_records
 
 
@@ -30,6 +31,7 @@ def qualtrics_entity() -> Entity:
         ),
         event_time="(payload->>'RecordedDate')::timestamp",
         key="payload->>'ResponseId'",
+        hash_personal_data=hashing(email("RecipientEmail")),
     )
 
 
@@ -46,6 +48,7 @@ GENERIC_SURVEY_RESPONSES = Entity(
     ),
     event_time="(payload->>'responded_at')::timestamptz",
     key="payload->>'response_id'",
+    hash_personal_data=hashing(email("customer_email")),
 )
 
 

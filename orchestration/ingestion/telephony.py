@@ -18,7 +18,14 @@ from .core import (
     required,
     timestamps,
 )
+from .personal_data import hash_list_element_sql, hashing, phone
 from .readers import csv_header, csv_records, first_line, queue_log
+
+
+def _hash_enterqueue_caller(payload: str) -> str:
+    """ENTERQUEUE(url, callerid[, position]): the caller id is data field 2."""
+    return hash_list_element_sql(payload, "data", 2, "phone", when=f"upper(trim(({payload})->>'event')) = 'ENTERQUEUE'")
+
 
 # Events whose data fields are all times or queue positions: none of them can be negative.
 QUEUE_EVENTS_WITH_DURATIONS = (
@@ -41,6 +48,7 @@ ASTERISK_QUEUE_LOG = Entity(
         ),
     ),
     event_time="to_timestamp((payload->>'epoch')::bigint)",
+    hash_personal_data=_hash_enterqueue_caller,
 )
 
 GENERIC_CALL_COLUMNS = ("call_id", "queue", "entered_at", "outcome")
@@ -58,6 +66,7 @@ GENERIC_CALLS = Entity(
     ),
     event_time="(payload->>'entered_at')::timestamptz",
     key="payload->>'call_id', payload->>'queue'",
+    hash_personal_data=hashing(phone("caller_number")),
 )
 
 QUEUE_LOG_LINE = re.compile(r"^\d{9,11}\|[^|]*\|[^|]*\|[^|]*\|[A-Z_]+")

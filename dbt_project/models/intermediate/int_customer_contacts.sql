@@ -1,10 +1,10 @@
 -- Cross-channel contacts and contact starts, keyed by customer. A ticket's customer is its requester; a call's
 -- customer is the end-user whose phone (digits only) matches the caller, otherwise the caller's digits (compared
--- as salted hashes, the only form calls carry in the marts).
+-- as the keyed hashes of their digits made at ingestion, the only form phone numbers are stored in).
 with phone_owners as (
-    select {{ pii_hash('phone_digits') }} as phone_hash, min(user_id) as user_id
+    select phone_hash, min(user_id) as user_id
     from {{ ref('stg_zendesk__users') }}
-    where role = 'end-user' and phone_digits is not null
+    where role = 'end-user' and phone_hash is not null
     group by all
 ),
 

@@ -1,6 +1,6 @@
 -- Every ticket of every helpdesk in one shape (deleted included): Zendesk and the generic helpdesk CSV. Agents
 -- are keyed `zendesk:<user id>` (Zendesk assignees) or `agent:<roster agent_id>` (generic CSV); customers
--- `zendesk:<requester id>`, `id:<requester id>` or `email:<salted hash>`.
+-- `zendesk:<requester id>`, `id:<requester id>` or `email:<keyed hash of the email>` (hashed at ingestion).
 with zendesk as (
     select
         'zendesk' as helpdesk_source,
@@ -36,7 +36,7 @@ generic as (
         priority,
         coalesce(contact_reason, 'unspecified') as contact_reason,
         requester_id,
-        coalesce('id:' || requester_id, 'email:' || {{ pii_hash('requester_email') }}) as requester_key,
+        coalesce('id:' || requester_id, 'email:' || requester_email_hash) as requester_key,
         'agent:' || assignee_id as assignee_key,
         null::varchar as satisfaction_score
     from {{ ref('stg_generic__tickets') }}

@@ -9,7 +9,8 @@ entries as (
         call_id,
         queue,
         min(event_at) as entered_at,
-        arg_min(data2, event_at) as caller_id_raw
+        -- ENTERQUEUE's caller id, hashed at ingestion (null when the caller is unknown).
+        arg_min(data2, event_at) as caller_hash
     from queue_events
     where event = 'ENTERQUEUE'
     group by call_id, queue
@@ -56,7 +57,7 @@ final as (
         entries.call_id,
         entries.queue,
         entries.entered_at,
-        {{ caller_digits('entries.caller_id_raw') }} as caller_number,
+        entries.caller_hash,
         case
             when connects.call_id is not null then 'answered'
             when exits.call_id is not null then exits.outcome

@@ -10,7 +10,7 @@ with qualtrics as (
         comment,
         ticket_id::varchar as ticket_id,
         call_id,
-        customer_email
+        customer_email_hash
     from {{ ref('stg_qualtrics__responses') }}
     where is_counted
 ),
@@ -25,7 +25,7 @@ generic as (
         comment,
         ticket_id::varchar as ticket_id,
         call_id,
-        customer_email
+        customer_email_hash
     from {{ ref('stg_generic__survey_responses') }}
     where response_id is not null and responded_at is not null
 ),

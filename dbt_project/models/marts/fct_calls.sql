@@ -12,11 +12,11 @@ repeat_calls as (
     select distinct answered.call_id, answered.queue
     from calls as answered
     inner join calls as later
-        on later.caller_number = answered.caller_number
+        on later.caller_hash = answered.caller_hash
         and later.entered_at > coalesce(answered.ended_at, answered.answered_at)
         and later.entered_at <= coalesce(answered.ended_at, answered.answered_at)
             + interval ({{ var('repeat_window_hours') }}) hour
-    where answered.outcome = 'answered' and answered.caller_number is not null
+    where answered.outcome = 'answered' and answered.caller_hash is not null
 ),
 
 with_agent as (
@@ -41,8 +41,8 @@ final as (
         with_agent.call_source,
         with_agent.call_id,
         with_agent.queue,
-        -- The caller's phone digits only as a salted hash (personal data stays out of the published marts).
-        {{ pii_hash('with_agent.caller_number') }} as caller_hash,
+        -- The caller only as the keyed hash made at ingestion (personal data never enters the warehouse).
+        with_agent.caller_hash,
         with_agent.entered_at,
         with_agent.answered_at,
         with_agent.ended_at,
@@ -62,7 +62,7 @@ final as (
         case when with_agent.outcome = 'answered' then with_agent.agent_team_id else with_agent.queue_team_id end
             as team_id,
         with_agent.queue_team_id,
-        case when with_agent.outcome = 'answered' and with_agent.caller_number is not null
+        case when with_agent.outcome = 'answered' and with_agent.caller_hash is not null
             then repeat_calls.call_id is not null
         end as is_repeat_call
     from with_agent

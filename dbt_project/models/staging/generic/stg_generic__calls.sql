@@ -8,7 +8,8 @@ typed as (
     select
         {{ json_text('call_id') }} as call_id,
         {{ json_text('queue') }} as queue,
-        {{ json_text('caller_number') }} as caller_id_raw,
+        -- Hashed at ingestion (HMAC-SHA-256 of the digits; null when the caller is unknown).
+        {{ json_text('caller_number_hash') }} as caller_hash,
         {{ json_timestamp('entered_at') }} as entered_at,
         {{ json_timestamp('answered_at') }} as answered_at,
         {{ json_timestamp('ended_at') }} as ended_at,
@@ -25,7 +26,7 @@ final as (
         call_id,
         queue,
         entered_at,
-        {{ caller_digits('caller_id_raw') }} as caller_number,
+        caller_hash,
         coalesce(outcome, 'in_progress') as outcome,
         answered_at,
         ended_at,

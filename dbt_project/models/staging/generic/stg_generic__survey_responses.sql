@@ -14,7 +14,7 @@ final as (
         {{ json_text('comment') }} as comment,
         {{ json_text('ticket_id') }} as ticket_id,
         {{ json_text('call_id') }} as call_id,
-        lower({{ json_text('customer_email') }}) as customer_email
+        {{ json_text('customer_email_hash') }} as customer_email_hash
     from response_rows
 )
 

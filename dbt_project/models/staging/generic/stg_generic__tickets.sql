@@ -13,7 +13,8 @@ final as (
         lower({{ json_text('channel') }}) as channel,
         lower({{ json_text('priority') }}) as priority,
         {{ json_text('requester_id') }} as requester_id,
-        lower({{ json_text('requester_email') }}) as requester_email,
+        -- Hashed at ingestion (HMAC-SHA-256 of the trimmed lower-case address); the address itself is never stored.
+        {{ json_text('requester_email_hash') }} as requester_email_hash,
         {{ json_text('assignee_id') }} as assignee_id,
         {{ json_text('group_name') }} as group_name,
         lower({{ json_text('contact_reason') }}) as contact_reason

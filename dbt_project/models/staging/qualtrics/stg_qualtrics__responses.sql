@@ -14,7 +14,7 @@ typed as (
         {{ json_text(var('qualtrics_comment_question')) }} as comment,
         try_cast({{ json_text('ticket_id') }} as bigint) as ticket_id,
         {{ json_text('call_id') }} as call_id,
-        lower({{ json_text('RecipientEmail') }}) as customer_email,
+        {{ json_text('RecipientEmail_hash') }} as customer_email_hash,
         file_id as source_file_id
     from response_rows
 ),
@@ -34,7 +34,7 @@ final as (
         comment,
         ticket_id,
         call_id,
-        customer_email,
+        customer_email_hash,
         source_file_id
     from typed
 )

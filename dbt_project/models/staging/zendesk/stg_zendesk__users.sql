@@ -7,9 +7,9 @@ final as (
     select
         {{ json_bigint('id') }} as user_id,
         {{ json_text('name') }} as user_name,
-        lower({{ json_text('email') }}) as email,
-        {{ json_text('phone') }} as phone,
-        nullif(regexp_replace(coalesce({{ json_text('phone') }}, ''), '[^0-9]', '', 'g'), '') as phone_digits,
+        -- Email and phone are hashed at ingestion (HMAC-SHA-256 of the trimmed lower-case email / the digits).
+        {{ json_text('email_hash') }} as email_hash,
+        {{ json_text('phone_hash') }} as phone_hash,
         lower({{ json_text('role') }}) as role
     from user_versions
 )
