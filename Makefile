@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_HOME ?= data
 DEMO_LANDING ?= $(DEMO_HOME)/landing
 
-.PHONY: install demo test lint ui clean
+.PHONY: install demo test test-fast lint ui docs clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,19 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/pytest
 
+# The edit-test loop: everything but the tests that run the whole pipeline.
+test-fast: $(STAMP) lint
+	$(BIN)/pytest -m "not pipeline" -q
+
 ui: $(STAMP)
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(abspath $(DEMO_HOME))/dagster} ; mkdir -p $$DAGSTER_HOME ; \
 	DAGSTER_HOME=$$DAGSTER_HOME SUPPORT_KPI_HOME=$(DEMO_HOME) $(BIN)/dagster dev -w workspace.yaml
+
+# dbt docs of the project (no PII salt needed), written under the data folder, never into the checkout.
+docs: $(STAMP)
+	SUPPORT_KPI_HOME=$(abspath $(DEMO_HOME)) $(BIN)/dbt docs generate --project-dir dbt_project \
+		--profiles-dir dbt_project --target-path $(abspath $(DEMO_HOME))/dbt/docs --log-path $(abspath $(DEMO_HOME))/dbt/docs
+	@echo "dbt docs: $(abspath $(DEMO_HOME))/dbt/docs/index.html (serve with: $(BIN)/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project --target-path $(abspath $(DEMO_HOME))/dbt/docs)"
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) dbt_project/target dbt_project/logs
