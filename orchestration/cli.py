@@ -48,7 +48,9 @@ def _instance(settings: Settings):
 
 
 def run_pipeline(settings: Settings, accept_row_count_change: bool = False):
-    """Run the whole graph like the scheduler does: each step in its own process (multiprocess executor)."""
+    """Run the whole graph, its steps one after the other in this process: Dagster, dbt's manifest and Great
+    Expectations are imported once per run rather than once per step (the scheduler's runs use separate
+    processes)."""
     from dagster import execute_job, reconstructable
 
     from .definitions import full_pipeline
@@ -58,6 +60,7 @@ def run_pipeline(settings: Settings, accept_row_count_change: bool = False):
             reconstructable(full_pipeline),
             instance=instance,
             run_config={
+                "execution": {"config": {"in_process": {}}},
                 "loggers": {"console": {"config": {"log_level": "INFO"}}},
                 "ops": {"mart_quality_gate": {"config": {"accept_row_count_change": accept_row_count_change}}},
             },
@@ -72,6 +75,8 @@ def command_run(arguments: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"landing:   {settings.landing}\nhome:      {settings.home}\ntime zone: {settings.timezone}")
+    # Resolved once, so the dbt project parsed when the definitions load and the run's dbt build see the same home.
+    os.environ["SUPPORT_KPI_HOME"] = str(settings.home)
     try:
         settings.resolved_pii_salt()
     except MissingPiiSaltError as error:

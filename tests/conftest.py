@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -51,12 +52,43 @@ def run_cli(*arguments: str, home: Path, landing: Path, timezone: str = "UTC") -
     )
 
 
+# Fixtures that run the whole pipeline: a test using one is a `pipeline` test (`make test-fast` skips them).
+PIPELINE_FIXTURES = {
+    "small_baseline", "small_home", "small_copy", "published_small", "build_small",
+    "generic_home", "dictionary", "generated_run", "private_run",
+}  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.pipeline)
+
+
 @pytest.fixture(scope="session")
-def small_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("small_home")
-    completed = run_cli("run", home=home, landing=SMALL_LANDING)
+def small_baseline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One published run of the hand-made landing folder (a copy of it), shared: (home, landing)."""
+    base = tmp_path_factory.mktemp("small_baseline")
+    landing, home = base / "landing", base / "home"
+    shutil.copytree(SMALL_LANDING, landing)
+    completed = run_cli("run", home=home, landing=landing)
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    return home
+    return home, landing
+
+
+@pytest.fixture(scope="session")
+def small_home(small_baseline: tuple[Path, Path]) -> Path:
+    return small_baseline[0]
+
+
+@pytest.fixture
+def small_copy(small_baseline: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A private copy of the published baseline (home and landing), for a scenario that lands more files and runs
+    again: the next run starts from version 1 without paying for the first run."""
+    home, landing = small_baseline
+    shutil.copytree(home, tmp_path / "home", symlinks=True)
+    shutil.copytree(landing, tmp_path / "landing")
+    return tmp_path / "home", tmp_path / "landing"
 
 
 Query = Callable[[str], list[tuple]]

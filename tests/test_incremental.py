@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
 
-from .conftest import SMALL_LANDING, run_cli
+from .conftest import run_cli
 
 LATE_TICKET = {
     "id": 104, "created_at": "2026-03-03T23:30:00Z", "updated_at": "2026-03-05T12:00:00Z", "status": "solved",
@@ -34,11 +33,8 @@ def month_values(home: Path, metric: str) -> list[tuple]:
         ).fetchall()
 
 
-def test_late_ticket_update_changes_the_past_period(tmp_path: Path) -> None:
-    landing = tmp_path / "landing"
-    shutil.copytree(SMALL_LANDING, landing)
-    home = tmp_path / "home"
-    assert run_cli("run", home=home, landing=landing).returncode == 0
+def test_late_ticket_update_changes_the_past_period(small_copy: tuple[Path, Path]) -> None:
+    home, landing = small_copy
     # Before: tickets 101 (solved 03-02, 3 h) and 106 (solved 03-20, 1 h).
     assert ("month", "2026-03-01", "org", "all", 2.0, 2) in month_values(home, "tickets_solved")
     assert ("month", "2026-03-01", "org", "all", 2.0, 2) in month_values(home, "resolution_hours_median")

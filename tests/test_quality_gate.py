@@ -51,12 +51,9 @@ def webhook() -> Iterator[tuple[str, list[dict]]]:
     server.shutdown()
 
 
-def test_defect_blocks_publication_names_the_check_and_alerts(tmp_path: Path, monkeypatch, webhook) -> None:
+def test_defect_blocks_publication_names_the_check_and_alerts(small_copy, monkeypatch, webhook) -> None:
     url, received = webhook
-    landing = tmp_path / "landing"
-    shutil.copytree(SMALL_LANDING, landing)
-    home = tmp_path / "home"
-    assert run_cli("run", home=home, landing=landing).returncode == 0
+    home, landing = small_copy
     published = home / "published" / "warehouse.duckdb"
     before = (published.read_bytes(), (home / "published" / "manifest.json").read_bytes())
 
@@ -89,11 +86,8 @@ EXTRA_TICKET = {
 
 
 @pytest.mark.parametrize("repetition", [1, 2])
-def test_readers_never_block_a_publish_and_keep_their_version(tmp_path: Path, repetition: int) -> None:
-    landing = tmp_path / "landing"
-    shutil.copytree(SMALL_LANDING, landing)
-    home = tmp_path / "home"
-    assert run_cli("run", home=home, landing=landing).returncode == 0
+def test_readers_never_block_a_publish_and_keep_their_version(small_copy, tmp_path: Path, repetition: int) -> None:
+    home, landing = small_copy
     published = home / "published" / "warehouse.duckdb"
     release = tmp_path / "release"
     reader = subprocess.Popen(
@@ -131,6 +125,7 @@ IMPOSSIBLE_CALL = (
 )
 
 
+@pytest.mark.pipeline
 def test_great_expectations_suite_blocks_an_impossible_mart(tmp_path: Path, webhook, monkeypatch) -> None:
     url, received = webhook
     landing = tmp_path / "landing"
@@ -149,11 +144,8 @@ def test_great_expectations_suite_blocks_an_impossible_mart(tmp_path: Path, webh
     assert "gx_fct_calls" in received[0]["text"]
 
 
-def test_a_large_change_in_row_counts_blocks_until_accepted(tmp_path: Path) -> None:
-    landing = tmp_path / "landing"
-    shutil.copytree(SMALL_LANDING, landing)
-    home = tmp_path / "home"
-    assert run_cli("run", home=home, landing=landing).returncode == 0
+def test_a_large_change_in_row_counts_blocks_until_accepted(small_copy) -> None:
+    home, landing = small_copy
     manifest_path = home / "published" / "manifest.json"
     before = ((home / "published" / "warehouse.duckdb").read_bytes(), manifest_path.read_bytes())
     first_rows = json.loads(manifest_path.read_text())["row_counts"]["kpi_metrics"]
@@ -187,6 +179,7 @@ def test_a_large_change_in_row_counts_blocks_until_accepted(tmp_path: Path) -> N
     assert manifest["row_counts"]["fct_tickets"] == 5 + 61
 
 
+@pytest.mark.pipeline
 def test_a_missing_week_of_calls_blocks_publication(tmp_path: Path) -> None:
     """A telephony export that never landed for one week: every file parses, but the week of 2026-11-02 has no
     call where about 200 a week were expected."""

@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets: every model an asset with its lineage, every dbt test an asset check."""
 
+import gc
 import json
 import os
 import shutil
@@ -27,8 +28,18 @@ _VENV_BIN = str(Path(sys.executable).parent)
 if _VENV_BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _VENV_BIN + os.pathsep + os.environ.get("PATH", "")
 
+
+def dbt_vars(timezone: str) -> str:
+    return json.dumps({"reporting_timezone": timezone})
+
+
 # dbt writes its parse, artifacts and logs under $SUPPORT_KPI_HOME, never into the checkout (which may be read-only).
-support_kpi_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target_path=dbt_target_dir(home_from(os.environ)))
+# The project is parsed with the vars a run passes, so that the run's dbt build can partial-parse from it.
+support_kpi_dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR,
+    target_path=dbt_target_dir(home_from(os.environ)),
+    prepare_project_cli_args=["parse", "--quiet", "--vars", dbt_vars(os.environ.get("SUPPORT_KPI_TIMEZONE") or "UTC")],
+)
 support_kpi_dbt_project.prepare_if_dev()
 
 _PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "seeds")
@@ -76,7 +87,15 @@ dbt_translator = SupportKpiDbtTranslator(
 
 
 def dbt_build_args(timezone: str) -> list[str]:
-    return ["build", "--vars", json.dumps({"reporting_timezone": timezone})]
+    return ["build", "--vars", dbt_vars(timezone)]
+
+
+def start_from_the_project_parse(run_folder: Path, project: DbtProject = support_kpi_dbt_project) -> None:
+    """Give the run's target folder the project's partial-parse file: dbt then re-parses only what changed."""
+    parsed = project.target_path / "partial_parse.msgpack"
+    run_folder.mkdir(parents=True, exist_ok=True)
+    if parsed.exists():
+        shutil.copy2(parsed, run_folder / parsed.name)
 
 
 @contextmanager
@@ -88,6 +107,17 @@ def pii_salt_withheld() -> Iterator[None]:
     finally:
         if salt is not None:
             os.environ[PII_SALT_VARIABLE] = salt
+
+
+def release_duckdb_connections(invocation: Any) -> None:
+    """The row counts are read through dbt-duckdb's adapter in this process: close its database before the lock is
+    released, or the next step's own connection to the build database is refused (another configuration)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    if getattr(invocation, "adapter", None) is not None:
+        invocation.adapter.cleanup_connections()
+    DuckDBConnectionManager.close_all_connections()
+    gc.collect()
 
 
 def prune_run_folders(runs_dir: Path, keep: int) -> list[Path]:
@@ -112,9 +142,13 @@ def support_kpi_dbt_models(
     # profiles.yml reads the build database location from SUPPORT_KPI_HOME: pass the resolved, absolute one.
     os.environ["SUPPORT_KPI_HOME"] = str(settings.home)
     run_folder = settings.dbt_runs_dir / context.run_id
+    start_from_the_project_parse(run_folder)
     with warehouse.writer_lock():
         with pii_salt_withheld():
             invocation = dbt.cli(dbt_build_args(settings.timezone), context=context, target_path=run_folder)
-        yield from invocation.stream().fetch_row_counts()
+        try:
+            yield from invocation.stream().fetch_row_counts()
+        finally:
+            release_duckdb_connections(invocation)
     for folder in prune_run_folders(settings.dbt_runs_dir, settings.keep_runs):
         context.log.info(f"pruned dbt artifacts of an old run: {folder.name}")
