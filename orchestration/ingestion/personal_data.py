@@ -31,20 +31,6 @@ _KEY_CHECK_MESSAGE = "supportkpi personal data key check"
 Kind = Literal["phone", "email"]
 
 
-def personal_hash(value: str, salt: str, kind: Kind) -> str | None:
-    """The published hash of one personal value, computed in Python (the reference for the SQL form)."""
-    normalised = normalise(value, kind)
-    if normalised is None:
-        return None
-    return hmac.new(salt.encode("utf-8"), normalised.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def normalise(value: str, kind: Kind) -> str | None:
-    """A phone number's digits, or an email's trimmed lower-case form; None when nothing is left."""
-    normalised = re.sub(r"[^0-9]", "", value) if kind == "phone" else value.strip().lower()
-    return normalised or None
-
-
 def key_fingerprint(salt: str) -> str:
     """A keyed hash of a fixed message: equal for equal salts, and neither the salt nor a form of it."""
     return hmac.new(salt.encode("utf-8"), _KEY_CHECK_MESSAGE.encode("utf-8"), hashlib.sha256).hexdigest()
