@@ -11,7 +11,7 @@ final as (
         team_name,
         valid_from,
         valid_to,
-        valid_to is null as is_current,
+        is_current,
         zendesk_user_id,
         asterisk_agent
     from memberships

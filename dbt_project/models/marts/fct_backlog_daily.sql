@@ -1,23 +1,11 @@
--- One row per day and team: tickets open at the end of the day (reporting zone; the as-of time for the last
--- day), by status, and overdue (waiting on the agent longer than overdue_hours). Team = the team of the ticket's
--- assignee at that moment; team_id is null for tickets without a rostered assignee.
-with snapshots as (
-    select * from {{ ref('int_ticket_daily_snapshots') }}
+-- One row per day and team: tickets open at the end of the day, by status, and overdue.
+-- Published as is from int_ticket_backlog_daily (the logic lives in the intermediate layer).
+with backlog as (
+    select * from {{ ref('int_ticket_backlog_daily') }}
 ),
 
 final as (
-    select
-        snapshot_date,
-        min(snapshot_at) as snapshot_at,
-        team_id,
-        count(*) as open_tickets,
-        count(*) filter (where status = 'new') as new_tickets,
-        count(*) filter (where status = 'open') as open_status_tickets,
-        count(*) filter (where status = 'pending') as pending_tickets,
-        count(*) filter (where status = 'hold') as hold_tickets,
-        count(*) filter (where is_overdue) as overdue_tickets
-    from snapshots
-    group by snapshot_date, team_id
+    select * from backlog
 )
 
 select * from final

@@ -1,41 +1,11 @@
 -- One row per counted survey response (finished, real Status), linked to its ticket or call and agent.
-with responses as (
-    select * from {{ ref('int_survey_responses') }}
-),
-
-answered_calls as (
-    select call_id, agent_id
-    from {{ ref('fct_calls') }}
-    where outcome = 'answered'
-    qualify row_number() over (partition by call_id order by entered_at) = 1
-),
-
-linked as (
-    select
-        responses.*,
-        coalesce(tickets.agent_id, answered_calls.agent_id) as agent_id
-    from responses
-    left join {{ ref('fct_tickets') }} as tickets using (ticket_id)
-    left join answered_calls using (call_id)
+-- Published as is from int_survey_responses_enriched (the logic lives in the intermediate layer).
+with survey_responses as (
+    select * from {{ ref('int_survey_responses_enriched') }}
 ),
 
 final as (
-    select
-        linked.response_id,
-        linked.survey_source,
-        linked.responded_at,
-        linked.nps_score,
-        linked.csat_score,
-        linked.nps_score >= 9 as is_promoter,
-        linked.nps_score <= 6 as is_detractor,
-        linked.csat_score >= 4 as is_csat_satisfied,
-        linked.comment,
-        linked.ticket_id,
-        linked.call_id,
-        linked.agent_id,
-        membership.team_id
-    from linked
-    {{ join_team_membership('linked.agent_id', 'linked.responded_at') }}
+    select * from survey_responses
 )
 
 select * from final

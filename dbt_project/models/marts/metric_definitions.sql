@@ -1,23 +1,11 @@
 -- The metric registry (var metric_registry) as data: one row per metric.
-{% set metrics = var('metric_registry') %}
-
-with registry as (
-    {% for metric in metrics %}
-    select
-        '{{ metric.name }}' as metric,
-        '{{ metric.unit }}' as unit,
-        '{{ metric.direction }}' as direction,
-        '{{ metric.kind }}' as kind,
-        '{{ metric.source_system }}' as source_system,
-        ['day', 'week', 'month'] as grains,
-        [{% for scope in metric.scopes %}'{{ scope }}'{{ ", " if not loop.last }}{% endfor %}] as scopes,
-        '{{ metric.description | replace("'", "''") }}' as description
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+-- Published as is from int_metric_definitions (the logic lives in the intermediate layer).
+with definitions as (
+    select * from {{ ref('int_metric_definitions') }}
 ),
 
 final as (
-    select * from registry
+    select * from definitions
 )
 
 select * from final

@@ -5,17 +5,17 @@
 
 with activity as (
     select agent_id, timezone('{{ tz }}', final_solved_at)::date as activity_date
-    from {{ ref('fct_tickets') }}
+    from {{ ref('int_tickets_enriched') }}
     where final_solved_at is not null and agent_id is not null
     union all
     select agent_id, timezone('{{ tz }}', entered_at)::date
-    from {{ ref('fct_calls') }}
+    from {{ ref('int_calls_enriched') }}
     where outcome = 'answered' and agent_id is not null
 ),
 
 reviews as (
     select agent_id, timezone('{{ tz }}', reviewed_at)::date as review_date
-    from {{ ref('fct_quality_reviews') }}
+    from {{ ref('int_quality_reviews') }}
     where agent_id is not null
 ),
 

@@ -9,17 +9,17 @@ with phone_owners as (
 ),
 
 tickets as (
-    select * from {{ ref('fct_tickets') }}
+    select * from {{ ref('int_tickets_enriched') }}
     where requester_key is not null
 ),
 
 calls as (
     select
-        fct_calls.*,
-        coalesce('zendesk:' || phone_owners.user_id, 'phone:' || fct_calls.caller_hash) as customer_key
-    from {{ ref('fct_calls') }} as fct_calls
-    left join phone_owners on phone_owners.phone_hash = fct_calls.caller_hash
-    where fct_calls.caller_hash is not null
+        enriched_calls.*,
+        coalesce('zendesk:' || phone_owners.user_id, 'phone:' || enriched_calls.caller_hash) as customer_key
+    from {{ ref('int_calls_enriched') }} as enriched_calls
+    left join phone_owners on phone_owners.phone_hash = enriched_calls.caller_hash
+    where enriched_calls.caller_hash is not null
 ),
 
 contact_starts as (

@@ -15,6 +15,7 @@ final as (
         valid_to,
         coalesce({{ local_midnight('valid_from') }}, '-infinity'::timestamptz) as valid_from_at,
         {{ local_midnight('valid_to') }} as valid_to_at,
+        valid_to is null as is_current,
         zendesk_user_id,
         asterisk_agent
     from roster

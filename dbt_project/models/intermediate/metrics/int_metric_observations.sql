@@ -16,19 +16,19 @@ with observations as (
         {{ metric.get('agent', 'agent_id') }} as agent_id,
         {{ metric.get('team') or 'null::varchar' }} as attributed_team_id,
         {{ 'true' if metric.get('team') else 'false' }} as has_attributed_team,
-        ({{ render_metric_sql(metric.get('distinct_key', metric.get('agent', 'agent_id'))) }})::varchar
+        ({{ render_metric_sql(metric.get('distinct_key', metric.get('agent', 'agent_id')), metric.name) }})::varchar
             as distinct_actor,
         {#- A qualifying row whose condition is unknown (null) contributes 0, e.g. an unreplied ticket. #}
         {%- for part in ['numerator', 'denominator'] %}
         {% if metric.get(part) -%}
-        coalesce(({{ render_metric_sql(metric.get(part)) }})::double, 0)
+        coalesce(({{ render_metric_sql(metric.get(part), metric.name) }})::double, 0)
         {%- else -%}
         null::double
         {%- endif %} as {{ part }},
         {%- endfor %}
-        ({{ render_metric_sql(metric.get('value')) }})::double as value
+        ({{ render_metric_sql(metric.get('value'), metric.name) }})::double as value
     from {{ ref(metric.source) }}
-    where ({{ render_metric_sql(metric.get('filter', 'true')) }})
+    where ({{ render_metric_sql(metric.get('filter', 'true'), metric.name) }})
         and {{ metric.event_time }} is not null
     {% if not loop.last %}union all{% endif %}
     {% endfor %}

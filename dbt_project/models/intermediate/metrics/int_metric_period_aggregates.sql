@@ -3,7 +3,7 @@
 -- from the observations, never from daily values. Snapshot metrics keep only the snapshot of the period's last
 -- day (the as-of day for a period not yet complete).
 with definitions as (
-    select * from {{ ref('metric_definitions') }}
+    select * from {{ ref('int_metric_definitions') }}
 ),
 
 as_of as (
