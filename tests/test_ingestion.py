@@ -8,35 +8,18 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from orchestration.ingestion import ALL_SOURCES, HELPDESK, REFERENCE, SURVEYS, TELEPHONY
 from orchestration.ingestion.core import RAW_SCHEMA
 from orchestration.ingestion.runner import file_manifest, ingest_source
 
-from .conftest import SMALL_LANDING, TEST_PII_SALT, keyed_hash
-
-
-@pytest.fixture
-def connection() -> duckdb.DuckDBPyConnection:
-    with duckdb.connect() as con:
-        yield con
+from .conftest import SMALL_LANDING, TEST_PII_SALT, keyed_hash, write
 
 
 def quarantine(connection: duckdb.DuckDBPyConnection) -> list[tuple]:
     return connection.execute(
         f"select record_number, reason, raw_text from {RAW_SCHEMA}.quarantine order by file_id, record_number"
     ).fetchall()
-
-
-def write(folder: Path, name: str, text: str | bytes) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text)
-    return path
 
 
 def test_queue_log_both_layouts_and_bad_lines(connection, tmp_path: Path) -> None:

@@ -13,24 +13,24 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.gx_suites import suites_in
 from orchestration.ingestion import ALL_SOURCES, QUALITY, REFERENCE, SURVEYS, TELEPHONY
 from orchestration.ingestion.core import forget_file
-from orchestration.ingestion.quality import QA_REVIEWS
+from orchestration.ingestion.quality_reviews import QA_REVIEWS
 from orchestration.ingestion.reference import ROSTER
 from orchestration.ingestion.runner import ingest_source
 from orchestration.ingestion.surveys import QUALTRICS_RESPONSES
 from orchestration.ingestion.telephony import ASTERISK_QUEUE_LOG
-from orchestration.raw_audit import audit_raw_batch, suite_version
+from orchestration.quality.raw_audit import audit_raw_batch, suite_version
+from orchestration.quality.suites import suites_in
 
 from .conftest import SMALL_LANDING, TEST_PII_SALT
 
 
 @pytest.fixture
-def connection() -> duckdb.DuckDBPyConnection:
-    with duckdb.connect() as con:
-        ingest_source(con, QUALITY, SMALL_LANDING / "quality", pii_salt=TEST_PII_SALT)
-        yield con
+def connection(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The shared raw database of conftest.py, with small_landing's QA reviews ingested (file 1)."""
+    ingest_source(connection, QUALITY, SMALL_LANDING / "quality", pii_salt=TEST_PII_SALT)
+    return connection
 
 
 def test_every_raw_table_has_a_suite_and_every_suite_a_raw_table() -> None:
@@ -88,7 +88,7 @@ def test_doubled_raw_rows_fail_the_batch(connection) -> None:
 def test_an_edited_suite_validates_every_file_again(connection, monkeypatch) -> None:
     assert audit_raw_batch(connection, QA_REVIEWS).file_ids == [1]
     edited = replace(suites_in("raw")["qa_reviews"], checksum="edited")
-    monkeypatch.setattr("orchestration.raw_audit.raw_suite", lambda entity: edited)
+    monkeypatch.setattr("orchestration.quality.raw_audit.raw_suite", lambda entity: edited)
     assert audit_raw_batch(connection, QA_REVIEWS).file_ids == [1]
     assert audit_raw_batch(connection, QA_REVIEWS).file_ids == []
     rows = connection.execute("select suite_checksum from raw.validated_files").fetchall()
@@ -116,7 +116,8 @@ def test_a_changed_dbt_var_read_by_a_suite_validates_every_file_again(monkeypatc
         assert audit_raw_batch(connection, QUALTRICS_RESPONSES).file_ids == []
         # The NPS question is now another column of the export: the suite's nps_score column reads another field.
         monkeypatch.setattr(
-            "orchestration.raw_audit.dbt_var", lambda name: "Q_NPS_V2" if name == "qualtrics_nps_question" else name
+            "orchestration.quality.raw_audit.dbt_var",
+            lambda name: "Q_NPS_V2" if name == "qualtrics_nps_question" else name,
         )
         assert audit_raw_batch(connection, QUALTRICS_RESPONSES).file_ids == [1]
 
