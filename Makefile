@@ -30,9 +30,10 @@ test: $(STAMP) lint
 test-fast: $(STAMP) lint
 	$(BIN)/pytest -m "not pipeline" -q
 
+# dagster dev prepares the dbt project itself (DbtProject.prepare_if_dev), with the dbt found on PATH.
 ui: $(STAMP)
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(abspath $(DEMO_HOME))/dagster} ; mkdir -p $$DAGSTER_HOME ; \
-	DAGSTER_HOME=$$DAGSTER_HOME SUPPORT_KPI_HOME=$(DEMO_HOME) $(BIN)/dagster dev -w workspace.yaml
+	PATH=$(abspath $(BIN)):$$PATH DAGSTER_HOME=$$DAGSTER_HOME SUPPORT_KPI_HOME=$(DEMO_HOME) $(BIN)/dagster dev -w workspace.yaml
 
 # dbt docs of the project (no PII salt needed), written under the data folder, never into the checkout.
 docs: $(STAMP)

@@ -1,4 +1,5 @@
-"""Alerts: a run-failure sensor calling a configurable notifier (always the log; a webhook when configured).
+"""Alerts: a configurable notifier (always the log; a webhook when configured), called by the run-failure sensor
+(orchestration/defs/automation.py) and by `supportkpi run`.
 
 SUPPORT_KPI_ALERT_WEBHOOK_URL: a URL receiving a JSON POST (Slack-compatible: the payload has a `text` field).
 """
@@ -12,9 +13,7 @@ import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dagster import DagsterEvent, DagsterEventType, DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
-
-from .jobs import full_pipeline_job
+from dagster import DagsterEvent, DagsterEventType
 
 WEBHOOK_VARIABLE = "SUPPORT_KPI_ALERT_WEBHOOK_URL"
 logger = logging.getLogger("supportkpi.alerts")
@@ -80,15 +79,3 @@ def failed_check_lines(events: Iterable[DagsterEvent]) -> list[str]:
         lines.append(f"failed check: {evaluation.asset_key.to_user_string()}: {evaluation.check_name}{count}")
         lines.extend(_failure_details(evaluation.metadata))
     return lines
-
-
-@run_failure_sensor(
-    monitored_jobs=[full_pipeline_job],
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Alerts (log, webhook) when a pipeline run fails, e.g. when the quality gate blocks publication.",
-)
-def pipeline_failure_alert(context: RunFailureSensorContext) -> None:
-    records = context.instance.all_logs(context.dagster_run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
-    checks = failed_check_lines(record.dagster_event for record in records if record.dagster_event)
-    message = "\n".join([*checks, context.failure_event.message or "run failed"])
-    notify(Alert(run_id=context.dagster_run.run_id, job_name=context.dagster_run.job_name, message=message))

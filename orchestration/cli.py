@@ -36,15 +36,15 @@ def command_generate(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _instance(settings: Settings):
-    """The Dagster instance of DAGSTER_HOME, else one kept under $SUPPORT_KPI_HOME/dagster (run history)."""
+def _instance():
+    """The Dagster instance of DAGSTER_HOME (its run history, which the UI shows), else an in-memory one: the run's
+    own record is the publish manifest, the summary and the dbt artifacts under $SUPPORT_KPI_HOME/dbt/runs, and
+    Dagster's SQLite event log would cost a small warehouse's run more than its dbt build (one write per event)."""
     from dagster import DagsterInstance
 
     if os.environ.get("DAGSTER_HOME"):
         return DagsterInstance.get()
-    folder = settings.home / "dagster"
-    folder.mkdir(parents=True, exist_ok=True)
-    return DagsterInstance.local_temp(tempdir=str(folder))
+    return DagsterInstance.ephemeral()
 
 
 def run_pipeline(settings: Settings, accept_row_count_change: bool = False):
@@ -53,9 +53,12 @@ def run_pipeline(settings: Settings, accept_row_count_change: bool = False):
     processes)."""
     from dagster import execute_job, reconstructable
 
+    from .dbt_project import prepare_dbt_project
+
+    prepare_dbt_project()
     from .definitions import full_pipeline
 
-    with _instance(settings) as instance:
+    with _instance() as instance:
         return execute_job(
             reconstructable(full_pipeline),
             instance=instance,

@@ -1,16 +1,17 @@
-"""The Dagster code location: every asset, check, job and resource of the Support KPI warehouse."""
+"""The Dagster code location: every asset, check, job, schedule, sensor and resource, assembled from orchestration/defs.
+
+The dbt manifest must exist before this module loads: `supportkpi run`, `make` and the tests prepare it
+(orchestration.dbt_project.prepare_dbt_project); `dagster dev` prepares it itself.
+"""
 
 from dagster import Definitions
 
-from .alerts import pipeline_failure_alert
-from .assets.dbt import support_kpi_dbt_models
-from .assets.ingestion import ingestion_assets
-from .assets.publication import published_warehouse
-from .jobs import full_pipeline_job
-from .quality import mart_quality_gate
-from .resources import WarehouseResource, dbt_resource
-from .schedules import nightly_schedule
-from .sensors import landing_files_sensor
+from .defs.automation import full_pipeline_job, landing_files_sensor, nightly_schedule, pipeline_failure_alert
+from .defs.ingestion import ingestion_assets
+from .defs.publication import published_warehouse
+from .defs.quality_gate import mart_quality_gate
+from .defs.resources import WarehouseResource, dbt_resource
+from .defs.transform import support_kpi_dbt_models
 
 defs = Definitions(
     assets=[ingestion_assets, support_kpi_dbt_models, published_warehouse],

@@ -16,7 +16,7 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -31,10 +31,17 @@ from orchestration.ingestion.runner import SourceSummary, ingest_source
 from orchestration.quality.raw_audit import audit_raw_batch
 from orchestration.settings import PII_SALT_VARIABLE
 
-# Code imported by the tests themselves (the Dagster definitions parse the dbt project) writes under a home of its
-# own, never into the checkout or a developer's real SUPPORT_KPI_HOME.
-os.environ["SUPPORT_KPI_HOME"] = tempfile.mkdtemp(prefix="supportkpi-tests-")
-prepare_dbt_project()  # the Dagster definitions the tests import need the dbt manifest, as `supportkpi run` does
+# The run slot: every pipeline run of the suite happens in this one home folder, then moves to its own place. dbt
+# partial-parses when a run's profile (the build database path, under the home) and vars are those of the saved
+# parse, as at a real deployment's stable home; a fresh path would cost every run a full parse of the project.
+# It is also the home of the code the tests import (never the checkout or a developer's real SUPPORT_KPI_HOME):
+# the Dagster definitions load the dbt manifest prepared here, as `supportkpi run` prepares it.
+RUN_SLOT = Path(tempfile.mkdtemp(prefix="supportkpi-tests-")) / "home"
+os.environ["SUPPORT_KPI_HOME"] = str(RUN_SLOT)
+os.environ["SUPPORT_KPI_TIMEZONE"] = "UTC"
+prepare_dbt_project()
+PARSED_TARGET = RUN_SLOT.parent / "parsed-target"
+shutil.copytree(RUN_SLOT / "dbt" / "target", PARSED_TARGET)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -76,8 +83,7 @@ def keyed_hash(normalised: str, salt: str = TEST_PII_SALT) -> str:
     return hmac.new(salt.encode("utf-8"), normalised.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def run_cli(*arguments: str, home: Path, landing: Path, timezone: str = "UTC") -> subprocess.CompletedProcess[str]:
-    """Run `supportkpi` in a fresh process, as a user or the scheduler would."""
+def _cli_environment(home: Path, landing: Path, timezone: str) -> dict[str, str]:
     env = {
         **os.environ,
         "SUPPORT_KPI_HOME": str(home),
@@ -87,9 +93,40 @@ def run_cli(*arguments: str, home: Path, landing: Path, timezone: str = "UTC") -
         "SUPPORT_KPI_KEEP_RUNS": "1",
     }
     env.pop("DAGSTER_HOME", None)
+    return env
+
+
+def run_cli(*arguments: str, home: Path, landing: Path, timezone: str = "UTC") -> subprocess.CompletedProcess[str]:
+    """Run `supportkpi` with the environment a user sets, in this process: the suite's runs share one import of
+    Dagster, dbt and Great Expectations (dbt itself runs in its own process, as always). The environment and umask
+    are restored afterwards; `run_cli_process` starts a fresh process where that matters."""
+    from orchestration import cli
+
+    environment = _cli_environment(home, landing, timezone)
+    saved_environment, saved_umask = dict(os.environ), os.umask(0o022)
+    os.environ.clear()
+    os.environ.update(environment)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            try:
+                returncode = cli.main(list(arguments))
+            except SystemExit as exit_:  # argparse
+                returncode = exit_.code if isinstance(exit_.code, int) else 2
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_environment)
+        os.umask(saved_umask)
+    return subprocess.CompletedProcess(["supportkpi", *arguments], returncode, stdout.getvalue(), stderr.getvalue())
+
+
+def run_cli_process(
+    *arguments: str, home: Path, landing: Path, timezone: str = "UTC"
+) -> subprocess.CompletedProcess[str]:
+    """Run `supportkpi` in a fresh process, as a user or the scheduler would."""
     return subprocess.run(
         [sys.executable, "-m", "orchestration.cli", *arguments],
-        env=env,
+        env=_cli_environment(home, landing, timezone),
         capture_output=True,
         text=True,
         timeout=900,
@@ -111,41 +148,39 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.pipeline)
 
 
-# ---- the run slot: every pipeline run of the suite happens in one home folder, then moves to its own place.
-# dbt partial-parses when a run's profile (the build database path, under the home) and vars are those of the saved
-# parse, as at a real deployment's stable home; a fresh path would cost every run a full parse of the project.
-
-RUN_SLOT = Path(tempfile.mkdtemp(prefix="supportkpi-run-slot-")) / "home"
+# ---- pipeline runs in the run slot (RUN_SLOT above)
 
 
 @pytest.fixture(scope="session")
-def slot_parse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The dbt parse (dbt/target) of a home in the run slot, made once, the way `supportkpi run` makes it."""
-    parsed = tmp_path_factory.mktemp("slot_parse") / "target"
-    code = "from orchestration.dbt_project import prepare_dbt_project; prepare_dbt_project()"
-    env = {**os.environ, "SUPPORT_KPI_HOME": str(RUN_SLOT), "SUPPORT_KPI_TIMEZONE": "UTC"}
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, timeout=600)
-    shutil.move(RUN_SLOT / "dbt" / "target", parsed)
-    shutil.rmtree(RUN_SLOT)
-    return parsed
+def slot_parse() -> Path:
+    """The dbt parse (dbt/target) of a home in the run slot, made once at the start of the session."""
+    return PARSED_TARGET
+
+
+def _idle_slot(parsed: Path) -> None:
+    """The slot between runs: only the project's parse, which the imported Dagster definitions read."""
+    if RUN_SLOT.exists():
+        shutil.rmtree(RUN_SLOT)
+    (RUN_SLOT / "dbt").mkdir(parents=True)
+    shutil.copytree(parsed, RUN_SLOT / "dbt" / "target")
 
 
 @contextmanager
 def run_slot(parsed: Path, destination: Path, start_from: Path | None = None) -> Iterator[Path]:
     """The slot's home, a copy of `start_from` (a home of an earlier run) or a fresh one holding the project's
     parse; it moves to `destination` when the block ends."""
-    assert not RUN_SLOT.exists(), "the run slot is in use: pipeline fixtures must not nest"
+    assert set(RUN_SLOT.iterdir()) <= {RUN_SLOT / "dbt"}, "the run slot is in use: pipeline fixtures must not nest"
+    _idle_slot(parsed)
     if start_from is not None:
+        shutil.rmtree(RUN_SLOT)
         shutil.copytree(start_from, RUN_SLOT, symlinks=True)
-    else:
-        (RUN_SLOT / "dbt").mkdir(parents=True)
-        shutil.copytree(parsed, RUN_SLOT / "dbt" / "target")
     try:
         yield RUN_SLOT
     finally:
         if destination.is_dir() and not any(destination.iterdir()):
             destination.rmdir()
         shutil.move(RUN_SLOT, destination)
+        _idle_slot(parsed)
 
 
 def published_run(parsed: Path, base: Path, source_landing: Path) -> tuple[Path, Path]:

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from dagster import AssetKey, Definitions
 
-from orchestration.assets.ingestion import IngestionConfig
 from orchestration.definitions import defs
+from orchestration.defs.ingestion import IngestionConfig
 
 
 def test_definitions_load() -> None:

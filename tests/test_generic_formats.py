@@ -21,17 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .conftest import FIXTURES, Query, run_cli
-
-GENERIC_LANDING = FIXTURES / "generic_landing"
-
-
-@pytest.fixture(scope="module")
-def generic_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("generic_home")
-    completed = run_cli("run", home=home, landing=GENERIC_LANDING)
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    return home
+from .conftest import Query
 
 
 @pytest.fixture(scope="module")

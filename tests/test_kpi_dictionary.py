@@ -72,7 +72,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .conftest import FIXTURES, Query, run_cli
+from .conftest import FIXTURES, Query, run_cli, run_slot
 
 DICTIONARY_LANDING = FIXTURES / "dictionary_landing"
 TIMEZONE = "Europe/Paris"
@@ -97,10 +97,11 @@ NO_AGENT_SCOPE = {
 
 
 @pytest.fixture(scope="module")
-def dictionary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Query]:
+def dictionary(slot_parse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Query]:
     """One pipeline run on the dictionary landing folder, reporting zone Europe/Paris."""
-    home: Path = tmp_path_factory.mktemp("dictionary_home")
-    completed = run_cli("run", home=home, landing=DICTIONARY_LANDING, timezone=TIMEZONE)
+    home: Path = tmp_path_factory.mktemp("dictionary") / "home"
+    with run_slot(slot_parse, home) as slot:
+        completed = run_cli("run", home=slot, landing=DICTIONARY_LANDING, timezone=TIMEZONE)
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
     connection = duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True)
 

@@ -10,7 +10,7 @@ import pytest
 
 from orchestration.demo_data import generate
 
-from .conftest import run_cli
+from .conftest import run_cli, run_slot
 
 SPEC_KPI_COLUMNS = [
     "period_grain", "period_start", "scope_type", "scope_id", "scope_name", "metric", "value", "numerator",
@@ -48,17 +48,23 @@ SPEC_MARTS = {
 
 
 @pytest.fixture(scope="module")
-def generated_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, int]]:
+def generated_run(
+    slot_parse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path, dict[str, int], list[tuple]]:
     landing = tmp_path_factory.mktemp("landing")
-    home = tmp_path_factory.mktemp("home")
+    home = tmp_path_factory.mktemp("generated") / "home"
     completed = run_cli("generate", "--out", str(landing), "--days", "35", "--agents", "6", "--seed", "3",
                         home=home, landing=landing)  # fmt: skip
     assert completed.returncode == 0, completed.stderr
     counts = generate(tmp_path_factory.mktemp("again"), days=35, agents=6, seed=3)
-    completed = run_cli("run", home=home, landing=landing)
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    assert "succeeded" in completed.stdout
-    return home, landing, counts
+    with run_slot(slot_parse, home) as slot:
+        completed = run_cli("run", home=slot, landing=landing)
+        assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+        assert "succeeded" in completed.stdout
+        first = kpi_rows(slot)
+        rerun = run_cli("run", home=slot, landing=landing)
+        assert rerun.returncode == 0, rerun.stderr[-3000:]
+    return home, landing, counts, first
 
 
 def kpi_rows(home: Path) -> list[tuple]:
@@ -71,7 +77,7 @@ def kpi_rows(home: Path) -> list[tuple]:
 
 
 def test_published_kpi_metrics_has_spec_columns_and_every_metric_scope(generated_run) -> None:
-    home, _, _ = generated_run
+    home, _, _, _ = generated_run
     with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as connection:
         columns = [row[0] for row in connection.execute("describe marts.kpi_metrics").fetchall()]
         present = connection.execute(
@@ -87,7 +93,7 @@ def test_published_kpi_metrics_has_spec_columns_and_every_metric_scope(generated
 
 
 def test_every_spec_mart_is_published(generated_run) -> None:
-    home, _, _ = generated_run
+    home, _, _, _ = generated_run
     with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as connection:
         tables = {row[0] for row in connection.execute("select table_name from information_schema.tables").fetchall()}
         empty = [
@@ -98,7 +104,7 @@ def test_every_spec_mart_is_published(generated_run) -> None:
 
 
 def test_rates_are_ratios_of_their_numerator_and_denominator(generated_run) -> None:
-    home, _, _ = generated_run
+    home, _, _, _ = generated_run
     with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as connection:
         bad = connection.execute(
             """
@@ -111,7 +117,7 @@ def test_rates_are_ratios_of_their_numerator_and_denominator(generated_run) -> N
 
 
 def test_every_raw_record_is_staged_or_quarantined(generated_run) -> None:
-    home, _, counts = generated_run
+    home, _, counts, _ = generated_run
     with duckdb.connect(str(home / "build" / "warehouse.duckdb"), read_only=True) as connection:
         files = connection.execute("select path, records_read, staged, quarantined from raw.ingested_files").fetchall()
         quarantined = connection.execute("select count(*) from raw.quarantine").fetchone()[0]
@@ -123,17 +129,13 @@ def test_every_raw_record_is_staged_or_quarantined(generated_run) -> None:
 
 
 def test_manifest_describes_the_publish(generated_run) -> None:
-    home, _, _ = generated_run
+    home, _, _, _ = generated_run
     manifest = json.loads((home / "published" / "manifest.json").read_text())
-    assert manifest["version"] == 1
+    assert manifest["version"] == 2  # the fixture's second run on the same landing published again
     assert manifest["row_counts"]["kpi_metrics"] == len(kpi_rows(home))
     assert set(manifest["data_window"]["as_of"]) == {"helpdesk", "telephony", "surveys", "quality", "all"}
 
 
 def test_rerun_on_the_same_landing_changes_no_number(generated_run) -> None:
-    home, landing, _ = generated_run
-    before = kpi_rows(home)
-    completed = run_cli("run", home=home, landing=landing)
-    assert completed.returncode == 0, completed.stderr[-4000:]
-    assert json.loads((home / "published" / "manifest.json").read_text())["version"] == 2
-    assert kpi_rows(home) == before
+    home, _, _, first = generated_run  # the fixture ran the pipeline twice on the same landing
+    assert first and kpi_rows(home) == first

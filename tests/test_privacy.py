@@ -6,12 +6,9 @@ from __future__ import annotations
 import base64
 import json
 import os
-import secrets
-import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -28,17 +25,13 @@ from orchestration.ingestion.personal_data import (
 from orchestration.ingestion.runner import ingest_source
 from orchestration.settings import PII_SALT_VARIABLE
 
-from .conftest import SMALL_LANDING, TEST_PII_SALT, Query, keyed_hash
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-# Random, so that it is written nowhere in the checkout (not even in this file); with a multi-byte character and
-# longer than SHA-256's 64-byte block (such a key is hashed first).
-DISTINCTIVE_SALT = "ü-" + secrets.token_hex(40)
-
-# Personal data in records that the ingestion rules quarantine, in the form they are written in the files.
-QUARANTINED_PHONE = "+44 20 7946 0958"
-QUARANTINED_EMAIL = "jane.doe.quarantined@example.org"
-QUARANTINED_USER_PHONE = "(555) 867-5309"
+from .conftest import PROJECT_ROOT, SMALL_LANDING, TEST_PII_SALT, Query, SecondRun, keyed_hash
+from .scenarios import (
+    QUARANTINED_EMAIL,
+    QUARANTINED_PHONE,
+    QUARANTINED_USER_PHONE,
+    land_quarantined_personal_data,
+)
 
 
 def test_run_without_salt_fails_with_a_clear_message(tmp_path: Path) -> None:
@@ -74,7 +67,7 @@ def test_published_marts_hold_no_phone_number(published_small: Query) -> None:
         ("ünïcode@example.com", "email", "ünïcode@example.com"),
     ],
 )
-@pytest.mark.parametrize("salt", [TEST_PII_SALT, DISTINCTIVE_SALT], ids=["short_salt", "long_salt"])
+@pytest.mark.parametrize("salt", ["short salt", TEST_PII_SALT], ids=["short_salt", "long_salt"])
 def test_sql_hash_is_hmac_sha256_of_the_normalised_value(value: str, kind: str, normalised: str, salt: str) -> None:
     with duckdb.connect() as connection:
         enable_hashing(connection, salt)
@@ -118,21 +111,6 @@ def test_masking_keeps_the_last_two_digits_and_the_email_domain(text: str, maske
     assert mask_personal_data(text) == masked
 
 
-def _land_quarantined_personal_data(landing: Path) -> None:
-    """Records with customers' phone numbers and emails that the ingestion rules reject."""
-    (landing / "telephony").mkdir(parents=True, exist_ok=True)
-    (landing / "helpdesk").mkdir(parents=True, exist_ok=True)
-    (landing / "telephony" / "calls_extra.csv").write_text(
-        "call_id,queue,caller_number,entered_at,answered_at,ended_at,agent_id,outcome,talk_seconds,hold_seconds,"
-        "wrap_seconds\n"
-        f"X1,support-billing,{QUARANTINED_PHONE},2026-03-02T09:00:00Z,,,,exploded,,,\n"
-    )
-    (landing / "helpdesk" / "users_extra.jsonl").write_text(
-        '{"id": 7001, "name": "Ok User", "email": "ok@customer.test", "phone": null, "role": "end-user"}\n'
-        f'{{"id": 7002, "name": "Broken", "email": "{QUARANTINED_EMAIL}", "phone": "{QUARANTINED_USER_PHONE}", \n'
-    )
-
-
 def _clear_forms() -> list[str]:
     return [
         QUARANTINED_PHONE,
@@ -146,7 +124,7 @@ def _clear_forms() -> list[str]:
 
 
 def test_quarantined_records_keep_no_personal_data_in_clear(tmp_path: Path) -> None:
-    _land_quarantined_personal_data(tmp_path)
+    land_quarantined_personal_data(tmp_path)
     (tmp_path / "surveys").mkdir()
     (tmp_path / "surveys" / "responses.csv").write_text(
         "response_id,responded_at,channel,ticket_id,call_id,customer_email,nps_score,csat_score,comment\n"
@@ -212,19 +190,6 @@ def test_rows_staged_before_hashing_are_hashed_once_on_upgrade(tmp_path: Path) -
 # ---- end to end: the salt is nowhere, the checkout is untouched, artifacts pruned, files private
 
 
-def _checkout_snapshot() -> dict[str, tuple[int, int]]:
-    """Every file of the checkout with its size and modification time (the venv, git and caches excluded)."""
-    skipped = {".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache"}
-    snapshot = {}
-    for root, folders, files in os.walk(PROJECT_ROOT):
-        folders[:] = [folder for folder in folders if folder not in skipped and not folder.endswith(".egg-info")]
-        for name in files:
-            path = Path(root) / name
-            status = path.lstat()
-            snapshot[str(path.relative_to(PROJECT_ROOT))] = (status.st_size, status.st_mtime_ns)
-    return snapshot
-
-
 def _salt_forms(salt: str) -> list[str]:
     raw = salt.encode("utf-8")
     return [
@@ -246,90 +211,33 @@ def _files_containing(folder: Path, needles: list[str]) -> list[str]:
     return completed.stdout.split()
 
 
-def _env(home: Path, landing: Path, dagster_home: Path, salt: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("SUPPORT_KPI_")}
-    return env | {
-        "SUPPORT_KPI_HOME": str(home),
-        "SUPPORT_KPI_LANDING": str(landing),
-        "SUPPORT_KPI_KEEP_RUNS": "1",
-        "DAGSTER_HOME": str(dagster_home),
-        PII_SALT_VARIABLE: salt,
-    }
-
-
-@pytest.fixture(scope="module")
-def private_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    """Two runs (the second ingests one more file) with a distinctive salt and KEEP_RUNS=1, then dbt docs."""
-    base = tmp_path_factory.mktemp("privacy")
-    home, landing, dagster_home = base / "home", base / "landing", base / "dagster"
-    shutil.copytree(SMALL_LANDING, landing)
-    dagster_home.mkdir()
-    env = _env(home, landing, dagster_home, DISTINCTIVE_SALT)
-    before = _checkout_snapshot()
-    command = [sys.executable, "-m", "orchestration.cli", "run"]
-    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
-    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    _land_quarantined_personal_data(landing)
-    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
-    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
-    docs_env = {key: value for key, value in env.items() if key != PII_SALT_VARIABLE}
-    docs = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "docs",
-            "generate",
-            "--project-dir",
-            str(PROJECT_ROOT / "dbt_project"),
-            "--profiles-dir",
-            str(PROJECT_ROOT / "dbt_project"),
-            "--target-path",
-            str(home / "dbt" / "docs"),
-            "--log-path",
-            str(home / "dbt" / "docs"),
-        ],
-        env=docs_env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    yield {
-        "home": home,
-        "dagster_home": dagster_home,
-        "env": env,
-        "before": before,
-        "after": _checkout_snapshot(),
-        "docs": docs,
-    }
-
-
-def test_dbt_docs_generate_works_without_the_salt(private_run: dict) -> None:
-    docs = private_run["docs"]
+def test_dbt_docs_generate_works_without_the_salt(small_second_run: SecondRun) -> None:
+    docs = small_second_run.docs
     assert docs.returncode == 0, docs.stdout[-3000:]
-    catalog = json.loads((private_run["home"] / "dbt" / "docs" / "catalog.json").read_text())
+    catalog = json.loads((small_second_run.home / "dbt" / "docs" / "catalog.json").read_text())
     assert "model.support_kpi.fct_calls" in catalog["nodes"]
 
 
-def test_the_salt_is_in_no_file_a_run_writes(private_run: dict) -> None:
-    needles = _salt_forms(DISTINCTIVE_SALT)
-    assert (private_run["home"] / "published" / "warehouse.duckdb").exists()
-    assert any(private_run["dagster_home"].iterdir())
-    for folder in (private_run["home"], private_run["dagster_home"], PROJECT_ROOT):
+def test_the_salt_is_in_no_file_a_run_writes(small_second_run: SecondRun) -> None:
+    needles = _salt_forms(TEST_PII_SALT)
+    home = small_second_run.home
+    assert (home / "published" / "warehouse.duckdb").exists()
+    for folder in (home, PROJECT_ROOT):
         assert _files_containing(folder, needles) == [], folder
 
 
-def test_the_published_caller_hash_is_the_keyed_hash_of_the_digits(private_run: dict) -> None:
-    published = private_run["home"] / "published" / "warehouse.duckdb"
+def test_the_published_caller_hash_is_the_keyed_hash_of_the_digits(small_second_run: SecondRun) -> None:
+    published = small_second_run.home / "published" / "warehouse.duckdb"
     with duckdb.connect(str(published), read_only=True) as connection:
         rows = connection.execute(
             "select caller_hash from marts.fct_calls where call_id = '1772442000.1' and queue = 'support-billing'"
         ).fetchall()
     # The fixture's ENTERQUEUE caller id of that call is 15550100.
-    assert rows == [(keyed_hash("15550100", DISTINCTIVE_SALT),)]
+    assert rows == [(keyed_hash("15550100"),)]
 
 
-def test_quarantine_of_a_run_keeps_no_personal_data_in_clear(private_run: dict) -> None:
-    home = private_run["home"]
+def test_quarantine_of_a_run_keeps_no_personal_data_in_clear(small_second_run: SecondRun) -> None:
+    home = small_second_run.home
     csv_text = (home / "quarantine" / "quarantine.csv").read_text()
     assert "calls_extra.csv" in csv_text and "users_extra.jsonl" in csv_text
     with duckdb.connect(str(home / "build" / "warehouse.duckdb"), read_only=True) as connection:
@@ -346,21 +254,21 @@ def test_quarantine_of_a_run_keeps_no_personal_data_in_clear(private_run: dict) 
         assert clear not in raw_text
 
 
-def test_a_run_leaves_the_checkout_unchanged(private_run: dict) -> None:
-    before, after = private_run["before"], private_run["after"]
+def test_a_run_leaves_the_checkout_unchanged(small_second_run: SecondRun) -> None:
+    before, after = small_second_run.checkout_before, small_second_run.checkout_after
     assert sorted(set(after) - set(before)) == []
     assert sorted(name for name in before if before[name] != after.get(name)) == []
 
 
-def test_per_run_dbt_artifacts_are_pruned_to_keep_runs(private_run: dict) -> None:
-    runs = sorted(path.name for path in (private_run["home"] / "dbt" / "runs").iterdir())
-    assert len(runs) == 1  # two runs, SUPPORT_KPI_KEEP_RUNS=1
-    assert (private_run["home"] / "dbt" / "runs" / runs[0] / "run_results.json").exists()
-    assert (private_run["home"] / "dbt" / "runs" / runs[0] / "dbt.log").exists()
+def test_per_run_dbt_artifacts_are_pruned_to_keep_runs(small_second_run: SecondRun) -> None:
+    runs = sorted(path.name for path in (small_second_run.home / "dbt" / "runs").iterdir())
+    assert len(runs) == 1  # the baseline's run and the second run, SUPPORT_KPI_KEEP_RUNS=1
+    assert (small_second_run.home / "dbt" / "runs" / runs[0] / "run_results.json").exists()
+    assert (small_second_run.home / "dbt" / "runs" / runs[0] / "dbt.log").exists()
 
 
-def test_files_a_run_creates_are_for_owner_and_group_only(private_run: dict) -> None:
-    home = private_run["home"]
+def test_files_a_run_creates_are_for_owner_and_group_only(small_second_run: SecondRun) -> None:
+    home = small_second_run.home
     for path in [
         home / "published" / "warehouse.duckdb",
         home / "published" / "manifest.json",
@@ -372,8 +280,13 @@ def test_files_a_run_creates_are_for_owner_and_group_only(private_run: dict) -> 
         assert stat.S_IMODE(path.stat().st_mode) & 0o007 == 0, (path, oct(path.stat().st_mode))
 
 
-def test_another_salt_on_the_same_home_is_a_configuration_error(private_run: dict) -> None:
-    env = private_run["env"] | {PII_SALT_VARIABLE: "a different salt"}
+def test_another_salt_on_the_same_home_is_a_configuration_error(small_copy: tuple[Path, Path]) -> None:
+    env = {
+        **os.environ,
+        "SUPPORT_KPI_HOME": str(small_copy[0]),
+        "SUPPORT_KPI_LANDING": str(small_copy[1]),
+        PII_SALT_VARIABLE: "a different salt",
+    }
     completed = subprocess.run(
         [sys.executable, "-m", "orchestration.cli", "run"], env=env, capture_output=True, text=True, check=False
     )

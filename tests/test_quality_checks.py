@@ -10,10 +10,9 @@ import duckdb
 import pandas as pd
 from dagster import AssetCheckSeverity
 
-from orchestration.gx_suites import check_result, suites_in, validate_dataframe
 from orchestration.ingestion import QUALITY
 from orchestration.ingestion.runner import ingest_source, unbalanced_files
-from orchestration.quality import (
+from orchestration.quality.monitors import (
     MONITOR_FRAMES,
     freshness_frame,
     mart_suites,
@@ -21,6 +20,7 @@ from orchestration.quality import (
     row_count_frame,
     weekly_volume_frame,
 )
+from orchestration.quality.suites import check_result, suites_in, validate_dataframe
 from orchestration.settings import EXPECTATIONS_DIR, Settings
 
 from .conftest import SMALL_LANDING, TEST_PII_SALT

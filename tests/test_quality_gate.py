@@ -4,20 +4,13 @@ alerts; readers holding the published file never block a run and keep a consiste
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import duckdb
-import pytest
 
-from .conftest import SMALL_LANDING, run_cli
+from .conftest import SecondRun, run_cli, run_slot
+from .scenarios import EXTRA_TICKET
 
 OVERLAPPING_ROSTER = """agent_id,agent_name,email,team_id,team_name,valid_from,valid_to,zendesk_user_id,asterisk_agent
 A001,Alice Martin,alice@example.com,T1,Billing,2026-01-01,,9001,PJSIP/1001
@@ -26,29 +19,6 @@ A002,Bob Okafor,bob@example.com,T1,Billing,2026-01-01,2026-03-16,9002,PJSIP/1002
 A002,Bob Okafor,bob@example.com,T2,Tech,2026-03-16,,9002,PJSIP/1002
 A003,Carol Diaz,carol@example.com,T2,Tech,2026-01-01,,9003,PJSIP/1003
 """
-
-
-class _Webhook(BaseHTTPRequestHandler):
-    received: list[dict] = []
-
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-        length = int(self.headers.get("Content-Length", 0))
-        _Webhook.received.append(json.loads(self.rfile.read(length)))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def webhook() -> Iterator[tuple[str, list[dict]]]:
-    _Webhook.received = []
-    server = HTTPServer(("127.0.0.1", 0), _Webhook)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/alert", _Webhook.received
-    server.shutdown()
 
 
 def test_defect_blocks_publication_names_the_check_and_alerts(small_copy, monkeypatch, webhook) -> None:
@@ -70,53 +40,16 @@ def test_defect_blocks_publication_names_the_check_and_alerts(small_copy, monkey
     assert "assert_roster_memberships_do_not_overlap" in received[0]["text"]
 
 
-READER = """
-import sys, time, duckdb
-connection = duckdb.connect(sys.argv[1], read_only=True)
-print(connection.execute("select count(*) from marts.fct_tickets").fetchone()[0], flush=True)
-while not __import__("pathlib").Path(sys.argv[2]).exists():
-    time.sleep(0.1)
-print(connection.execute("select count(*) from marts.fct_tickets").fetchone()[0], flush=True)
-"""
-
-EXTRA_TICKET = {
-    "id": 900, "created_at": "2026-03-10T09:00:00Z", "updated_at": "2026-03-10T09:00:00Z", "status": "new",
-    "requester_id": 5003, "assignee_id": None, "via": {"channel": "web"}, "tags": [],
-}  # fmt: skip
+def test_readers_never_block_a_publish_and_keep_their_version(small_second_run: SecondRun) -> None:
+    # A reader held version 1 (5 tickets) open while the second run published version 2 (a new ticket 900).
+    assert small_second_run.reader_lines == ("5", "5")  # the reader still sees its consistent old version
+    assert small_second_run.reader_exit == 0
+    with duckdb.connect(str(small_second_run.home / "published" / "warehouse.duckdb"), read_only=True) as fresh:
+        assert fresh.execute("select count(*) from marts.fct_tickets").fetchone()[0] == 6
+    manifest = json.loads((small_second_run.home / "published" / "manifest.json").read_text())
+    assert manifest["version"] == 2
 
 
-@pytest.mark.parametrize("repetition", [1, 2])
-def test_readers_never_block_a_publish_and_keep_their_version(small_copy, tmp_path: Path, repetition: int) -> None:
-    home, landing = small_copy
-    published = home / "published" / "warehouse.duckdb"
-    release = tmp_path / "release"
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(published), str(release)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert reader.stdout is not None
-        assert reader.stdout.readline().strip() == "5"  # the reader holds version 1 open
-
-        for number in range(repetition):
-            ticket = {**EXTRA_TICKET, "id": 900 + number}
-            (landing / "helpdesk" / f"tickets_late_{number}.json").write_text(json.dumps({"tickets": [ticket]}))
-            completed = run_cli("run", home=home, landing=landing)
-            assert completed.returncode == 0, completed.stderr[-3000:]
-
-        with duckdb.connect(str(published), read_only=True) as fresh:
-            assert fresh.execute("select count(*) from marts.fct_tickets").fetchone()[0] == 5 + repetition
-        manifest = json.loads((home / "published" / "manifest.json").read_text())
-        assert manifest["version"] == 1 + repetition
-
-        release.touch()
-        assert reader.stdout.readline().strip() == "5"  # still the consistent old version
-        assert reader.wait(timeout=30) == 0
-    finally:
-        reader.kill()
-        time.sleep(0.1)
-
-
-GENERIC_LANDING = SMALL_LANDING.parent / "generic_landing"
 # Parses (every timestamp valid, no negative field) but answered before it entered the queue: a negative wait.
 IMPOSSIBLE_CALL = (
     "call_id,queue,caller_number,entered_at,answered_at,ended_at,agent_id,outcome,talk_seconds,hold_seconds,"
@@ -125,13 +58,9 @@ IMPOSSIBLE_CALL = (
 )
 
 
-@pytest.mark.pipeline
-def test_great_expectations_suite_blocks_an_impossible_mart(tmp_path: Path, webhook, monkeypatch) -> None:
+def test_great_expectations_suite_blocks_an_impossible_mart(generic_copy, webhook, monkeypatch) -> None:
     url, received = webhook
-    landing = tmp_path / "landing"
-    shutil.copytree(GENERIC_LANDING, landing)
-    home = tmp_path / "home"
-    assert run_cli("run", home=home, landing=landing).returncode == 0
+    home, landing = generic_copy
     before = (home / "published" / "warehouse.duckdb").read_bytes()
 
     (landing / "telephony" / "calls_late.csv").write_text(IMPOSSIBLE_CALL)
@@ -154,7 +83,7 @@ def test_a_large_change_in_row_counts_blocks_until_accepted(small_copy) -> None:
     start = datetime(2026, 4, 1, 9, tzinfo=UTC)
     history = [
         {
-            **EXTRA_TICKET,
+            **EXTRA_TICKET,  # one ticket a day
             "id": 1000 + day,
             "created_at": (start + timedelta(days=day)).isoformat().replace("+00:00", "Z"),
             "updated_at": (start + timedelta(days=day, hours=2)).isoformat().replace("+00:00", "Z"),
@@ -179,8 +108,7 @@ def test_a_large_change_in_row_counts_blocks_until_accepted(small_copy) -> None:
     assert manifest["row_counts"]["fct_tickets"] == 5 + 61
 
 
-@pytest.mark.pipeline
-def test_a_missing_week_of_calls_blocks_publication(tmp_path: Path) -> None:
+def test_a_missing_week_of_calls_blocks_publication(slot_parse: Path, tmp_path: Path) -> None:
     """A telephony export that never landed for one week: every file parses, but the week of 2026-11-02 has no
     call where about 200 a week were expected."""
     landing, home = tmp_path / "landing", tmp_path / "home"
@@ -198,7 +126,8 @@ def test_a_missing_week_of_calls_blocks_publication(tmp_path: Path) -> None:
         lines = path.read_text().splitlines(keepends=True)
         path.write_text("".join(line for line in lines if not in_the_missing_week(line)))
 
-    completed = run_cli("run", home=home, landing=landing)
+    with run_slot(slot_parse, home) as slot:
+        completed = run_cli("run", home=slot, landing=landing)
 
     assert completed.returncode == 1
     assert "failed check: kpi_metrics: gx_no_expected_week_without_data (1 failed expectations)" in completed.stderr

@@ -16,14 +16,13 @@ from dagster import (
     materialize,
 )
 
-from orchestration.alerts import Alert, notify, pipeline_failure_alert
+from orchestration.alerts import Alert, notify
 from orchestration.definitions import defs
-from orchestration.gx_suites import check_result, validate_dataframe
-from orchestration.quality import mart_suites
-from orchestration.schedules import nightly_schedule
+from orchestration.defs.automation import nightly_schedule, pipeline_failure_alert
+from orchestration.quality.monitors import mart_suites
+from orchestration.quality.suites import check_result, validate_dataframe
 
 from .test_quality_checks import kpi_frame
-from .test_quality_gate import webhook  # noqa: F401 (pytest fixture)
 
 
 def test_nightly_schedule_runs_the_pipeline_at_two_in_the_reporting_zone() -> None:
@@ -42,7 +41,7 @@ def test_failure_sensor_watches_the_pipeline() -> None:
     assert [job.name for job in sensor._monitored_jobs] == ["support_kpi_pipeline"]  # no public accessor
 
 
-def test_notify_posts_a_slack_compatible_payload(webhook) -> None:  # noqa: F811
+def test_notify_posts_a_slack_compatible_payload(webhook) -> None:
     url, received = webhook
     assert notify(Alert(run_id="r-1", job_name="support_kpi_pipeline", message="failed check: x"), url) is True
     assert received == [
@@ -61,7 +60,7 @@ def test_notify_without_webhook_only_logs(caplog, monkeypatch) -> None:
     assert "run r-2 of j failed" in caplog.text
 
 
-def test_failure_sensor_alert_names_the_failed_check_and_its_numbers(webhook, monkeypatch) -> None:  # noqa: F811
+def test_failure_sensor_alert_names_the_failed_check_and_its_numbers(webhook, monkeypatch) -> None:
     """A run whose blocking GX check fails (an abandon rate of 1.5) stops before the downstream asset; the sensor,
     evaluated on that run with Dagster's test utilities, posts an alert naming the check and the offending row."""
     url, received = webhook

@@ -10,7 +10,7 @@ import pytest
 from dagster import RunRequest, SkipReason, build_sensor_context
 
 from orchestration.definitions import defs
-from orchestration.sensors import SETTLE_SECONDS, landing_files_sensor
+from orchestration.defs.automation import SETTLE_SECONDS, landing_files_sensor
 
 
 def land(landing: Path, relative: str, text: str, age_seconds: float) -> Path:

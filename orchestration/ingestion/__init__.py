@@ -2,7 +2,7 @@
 
 from .core import Source
 from .helpdesk import HELPDESK
-from .quality import QUALITY
+from .quality_reviews import QUALITY
 from .reference import REFERENCE
 from .surveys import SURVEYS
 from .telephony import TELEPHONY

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from .encoding import is_utf8, transcode_to_utf8
 from .personal_data import (
     HASH_SCHEME,
     PersonalDataKeyMismatch,
@@ -398,8 +399,6 @@ def ingest_file(
 
 def _readable_copy(path: Path, scratch: Path, result: FileResult) -> Path:
     """The file as UTF-8 text: empty files are rejected, legacy encodings (Windows-1252) are transcoded."""
-    from .readers import is_utf8, transcode_to_utf8
-
     if result.size_bytes == 0:
         raise FileRejected("empty file")
     if is_utf8(path):

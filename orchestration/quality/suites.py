@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
 
-from .settings import EXPECTATIONS_DIR
+from ..settings import EXPECTATIONS_DIR
 
 GX_PROJECT_DIR = EXPECTATIONS_DIR / "gx"
 SUITES_DIR = GX_PROJECT_DIR / "expectations"  # the expectations store of the file data context

@@ -12,13 +12,13 @@ from dagster import (
     asset,
 )
 
-from ..publication import publish
-from ..resources import WarehouseResource
-from .dbt import support_kpi_dbt_project
+from ..publish import publish
+from .resources import WarehouseResource
+from .transform import dbt_project
 
 
 def _dbt_nodes() -> dict[str, dict]:
-    manifest = json.loads(support_kpi_dbt_project.manifest_path.read_text())
+    manifest = json.loads(dbt_project.manifest_path.read_text())
     return manifest["nodes"]
 
 
@@ -34,7 +34,7 @@ def mart_asset_keys() -> list[AssetKey]:
 
 
 def dbt_test_count() -> int:
-    return sum(1 for node in _dbt_nodes().values() if node["resource_type"] in ("test", "unit_test"))
+    return sum(1 for node in _dbt_nodes().values() if node["resource_type"] == "test")
 
 
 def run_check_summary(instance: DagsterInstance, run_id: str) -> dict[str, object]:
@@ -51,7 +51,7 @@ def run_check_summary(instance: DagsterInstance, run_id: str) -> dict[str, objec
             name for name, item in named.items() if item.passed and item.check_name.startswith("gx_")
         ),
         "dbt_build": "passed",
-        "dbt_tests_and_unit_tests": dbt_test_count(),
+        "dbt_tests": dbt_test_count(),
     }
 
 

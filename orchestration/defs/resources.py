@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +12,8 @@ from dagster import ConfigurableResource, InitResourceContext
 from dagster_dbt import DbtCliResource
 from filelock import FileLock
 
-from .settings import DBT_PROJECT_DIR, RUN_UMASK, Settings, load_settings, validate_timezone
+from ..dbt_project import SupportKpiDbtCliResource, dbt_executable
+from ..settings import DBT_PROJECT_DIR, RUN_UMASK, Settings, load_settings, validate_timezone
 
 
 class WarehouseResource(ConfigurableResource):
@@ -57,11 +57,5 @@ class WarehouseResource(ConfigurableResource):
                 connection.close()
 
 
-def dbt_executable() -> str:
-    """The dbt beside the running Python: a console script from an unactivated venv has no dbt on PATH."""
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
-
-
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=os.fspath(DBT_PROJECT_DIR), dbt_executable=dbt_executable())
+    return SupportKpiDbtCliResource(project_dir=os.fspath(DBT_PROJECT_DIR), dbt_executable=dbt_executable())

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from .dbt_vars import dbt_var
-from .gx_suites import SUITES_DIR, Suite, SuiteOutcome, load_suite, validate_dataframe
-from .ingestion.core import FUTURE_TOLERANCE, RAW_SCHEMA, Entity
-from .ingestion.telephony import QUEUE_EVENTS_WITH_DURATIONS
+from ..dbt_vars import dbt_var
+from ..ingestion.core import FUTURE_TOLERANCE, RAW_SCHEMA, Entity
+from ..ingestion.telephony import QUEUE_EVENTS_WITH_DURATIONS
+from .suites import SUITES_DIR, Suite, SuiteOutcome, load_suite, validate_dataframe
 
 VALIDATED_FILES = f"{RAW_SCHEMA}.validated_files"
 PLACEHOLDER = re.compile(r"\{(var|ingestion):([a-z_][a-z0-9_]*)\}")

@@ -1,42 +1,32 @@
-"""The quality gate on the marts: Great Expectations suites run as blocking Dagster asset checks.
+"""The quality gate's suites and the frames its monitor suites judge.
 
-Two kinds of suites of the GX file data context under expectations/, plain JSON files a data engineer edits (see
-expectations/README.md):
-- marts.<mart> (expectations/gx/expectations/marts/<mart>.json) validate a mart itself (schemas, ids, ranges);
+Two kinds of suites of the GX file data context under expectations/ (see expectations/README.md):
+- marts.<mart> validate a mart itself (schemas, ids, ranges);
 - monitors.<name> validate a small frame computed here about the whole publish: row counts against the previous
   publish, weeks without data where data was expected, freshness of each source.
 Their thresholds are dbt vars, carried into the frames as columns, so the suites hold rules and dbt_project.yml
-holds numbers. A critical expectation that fails blocks publication in the same run; a warning one is shown only.
+holds numbers.
 """
 
+from __future__ import annotations
+
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
-from dagster import (
-    AssetCheckExecutionContext,
-    AssetCheckResult,
-    AssetCheckSpec,
-    Config,
-    MetadataValue,
-    multi_asset_check,
-)
-from pydantic import Field
 
-from .dbt_vars import dbt_var
-from .gx_suites import Suite, check_result, suites_in, validate_dataframe
-from .publication import mart_tables
-from .resources import WarehouseResource
-from .settings import Settings
+from ..dbt_vars import dbt_var, metric_registry
+from ..publish import mart_tables
+from ..settings import Settings
+from .suites import Suite, suites_in
 
 GATE_ASSET = "kpi_metrics"  # monitors are about the whole publish; they show on its main mart
 
-
 def ratio_metrics() -> list[str]:
-    return sorted(metric["name"] for metric in dbt_var("metric_registry") if metric["unit"] == "ratio")
+    return sorted(metric["name"] for metric in metric_registry() if metric["unit"] == "ratio")
 
 
 def mart_suites() -> dict[str, Suite]:
@@ -200,70 +190,5 @@ def monitor_suites() -> dict[str, Suite]:
     suites = suites_in("monitors")
     unknown = sorted(set(suites) - set(MONITOR_FRAMES))
     if unknown:
-        raise ValueError(f"monitor suites without a frame in orchestration/quality.py: {unknown}")
+        raise ValueError(f"monitor suites without a frame in orchestration/quality/monitors.py: {unknown}")
     return suites
-
-
-# ---- the gate
-
-
-def _check_specs() -> list[AssetCheckSpec]:
-    specs = [
-        AssetCheckSpec(
-            name=suite.check_name,
-            asset=mart,
-            blocking=True,
-            description=f"Great Expectations suite {suite.gx_name} on marts.{mart}.",
-        )
-        for mart, suite in mart_suites().items()
-    ]
-    specs += [
-        AssetCheckSpec(
-            name=suite.check_name,
-            asset=GATE_ASSET,
-            blocking=True,
-            description=f"Great Expectations suite {suite.gx_name}: {suite.meta.get('about', '')}",
-        )
-        for suite in monitor_suites().values()
-    ]
-    return specs
-
-
-class QualityGateConfig(Config):
-    """Leave empty for the nightly run."""
-
-    accept_row_count_change: bool = Field(
-        default=False,
-        description="Publish this run whatever its row counts against the previous publish: for a legitimate large "
-        "change (a first backfill of history, a reprocessed month). Every other check still applies.",
-    )
-
-
-@multi_asset_check(specs=_check_specs(), name="mart_quality_gate", can_subset=True)
-def mart_quality_gate(
-    context: AssetCheckExecutionContext, config: QualityGateConfig, warehouse: WarehouseResource
-) -> Iterator[AssetCheckResult]:
-    """Every mart and monitor suite, in one step (GX is imported once). Critical failures block publication."""
-    selected = {key.name for key in context.selected_asset_check_keys}
-    settings = warehouse.settings()
-    marts = {mart: suite for mart, suite in mart_suites().items() if suite.check_name in selected}
-    monitors = {name: suite for name, suite in monitor_suites().items() if suite.check_name in selected}
-    with warehouse.connect() as connection:
-        mart_frames = {mart: connection.execute(f"select * from marts.{mart}").df() for mart in marts}
-        monitor_frames = {name: MONITOR_FRAMES[name](connection, settings) for name in monitors}
-    if config.accept_row_count_change and ROW_COUNT_MONITOR in monitor_frames:
-        context.log.warning("row counts accepted for this run (accept_row_count_change): no band applied")
-        monitor_frames[ROW_COUNT_MONITOR] = without_band(monitor_frames[ROW_COUNT_MONITOR])
-    checks = [(mart, suite, mart_frames[mart]) for mart, suite in marts.items()]
-    checks += [(GATE_ASSET, suite, monitor_frames[name]) for name, suite in monitors.items()]
-    for asset, suite, frame in checks:
-        outcome = validate_dataframe(suite, frame)
-        for failure in outcome.failures:
-            log = context.log.error if outcome.blocks else context.log.warning
-            log(f"{suite.check_name} failed: {failure}")
-        metadata: dict[str, object] = {"rows": len(frame)}
-        if suite.name == ROW_COUNT_MONITOR:
-            metadata["accepted_row_count_change"] = config.accept_row_count_change
-        if asset == GATE_ASSET and suite.name in monitors:
-            metadata["frame"] = MetadataValue.json(frame.astype(str).to_dict(orient="records")[:200])
-        yield check_result(asset, suite, outcome, metadata)

@@ -19,12 +19,12 @@ from dagster import (
 )
 from pydantic import Field
 
-from ..gx_suites import check_result
 from ..ingestion import ALL_SOURCES
 from ..ingestion.core import export_quarantine
 from ..ingestion.runner import SourceSummary, ingest_source, unbalanced_files
-from ..raw_audit import audit_raw_batch, raw_suite
-from ..resources import WarehouseResource
+from ..quality.raw_audit import audit_raw_batch, raw_suite
+from ..quality.suites import check_result
+from .resources import WarehouseResource
 
 SOURCES_BY_ASSET = {f"raw_{source.name}": source for source in ALL_SOURCES}
 

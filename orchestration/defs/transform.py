@@ -1,16 +1,15 @@
 """The dbt project as Dagster assets: every model an asset with its lineage, every dbt test an asset check."""
 
 import gc
-import json
 import os
 import shutil
-import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+import duckdb
+from dagster import AssetExecutionContext, AssetKey, AssetObservation, MetadataValue, Output
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -19,60 +18,22 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from ..resources import WarehouseResource
-from ..settings import DBT_PROJECT_DIR, PII_SALT_VARIABLE, dbt_target_dir, home_from
+from ..dbt_project import support_kpi_dbt_project
+from ..dbt_vars import run_vars_argument
+from ..settings import PII_SALT_VARIABLE
+from .resources import WarehouseResource
 
-# dagster-dbt's project preparer runs `dbt` from PATH; a console script started from an unactivated venv has
-# the venv's bin folder (where dbt lives) off PATH, so put it first.
-_VENV_BIN = str(Path(sys.executable).parent)
-if _VENV_BIN not in os.environ.get("PATH", "").split(os.pathsep):
-    os.environ["PATH"] = _VENV_BIN + os.pathsep + os.environ.get("PATH", "")
-
-
-def dbt_vars(timezone: str) -> str:
-    return json.dumps({"reporting_timezone": timezone})
-
-
-# dbt writes its parse, artifacts and logs under $SUPPORT_KPI_HOME, never into the checkout (which may be read-only).
-# The project is parsed with the vars a run passes, so that the run's dbt build can partial-parse from it.
-support_kpi_dbt_project = DbtProject(
-    project_dir=DBT_PROJECT_DIR,
-    target_path=dbt_target_dir(home_from(os.environ)),
-    prepare_project_cli_args=["parse", "--quiet", "--vars", dbt_vars(os.environ.get("SUPPORT_KPI_TIMEZONE") or "UTC")],
-)
-support_kpi_dbt_project.prepare_if_dev()
-
-_PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "seeds")
-
-
-def _newest_project_change(project_dir: Path) -> float:
-    newest = 0.0
-    for name in _PROJECT_INPUTS:
-        path = project_dir / name
-        if path.is_file():
-            newest = max(newest, path.stat().st_mtime)
-        elif path.is_dir():
-            newest = max([newest, *(child.stat().st_mtime for child in path.rglob("*") if child.is_file())])
-    return newest
-
-
-def ensure_manifest(project: DbtProject = support_kpi_dbt_project) -> Path:
-    """Parse the project when its manifest is missing or older than a model, macro or setting."""
-    manifest = project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_project_change(project.project_dir):
-        project.preparer.prepare(project)
-    return manifest
-
-
-ensure_manifest()
+dbt_project = support_kpi_dbt_project()
+dbt_project.prepare_if_dev()
 
 
 class SupportKpiDbtTranslator(DagsterDbtTranslator):
-    """Models keep their names as asset keys; groups follow the dbt layers (staging, intermediate, marts)."""
+    """Models keep their names as asset keys; a model's group is its folder under models/ (`staging_zendesk`,
+    `intermediate_tickets`, `marts`), so the group graph reads staging -> intermediate -> marts."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "model":
-            return dbt_resource_props["fqn"][1]
+            return "_".join(dbt_resource_props["fqn"][1:-1])
         return super().get_group_name(dbt_resource_props)
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
@@ -87,10 +48,12 @@ dbt_translator = SupportKpiDbtTranslator(
 
 
 def dbt_build_args(timezone: str) -> list[str]:
-    return ["build", "--vars", dbt_vars(timezone)]
+    """Models and their data tests. dbt's unit tests check the SQL, not the data: they run in CI (`make test`), not
+    in every run (dbt's own advice)."""
+    return ["build", "--exclude-resource-type", "unit_test", *run_vars_argument(timezone)]
 
 
-def start_from_the_project_parse(run_folder: Path, project: DbtProject = support_kpi_dbt_project) -> None:
+def start_from_the_project_parse(run_folder: Path, project: DbtProject = dbt_project) -> None:
     """Give the run's target folder the project's partial-parse file: dbt then re-parses only what changed."""
     parsed = project.target_path / "partial_parse.msgpack"
     run_folder.mkdir(parents=True, exist_ok=True)
@@ -110,14 +73,53 @@ def pii_salt_withheld() -> Iterator[None]:
 
 
 def release_duckdb_connections(invocation: Any) -> None:
-    """The row counts are read through dbt-duckdb's adapter in this process: close its database before the lock is
-    released, or the next step's own connection to the build database is refused (another configuration)."""
+    """dagster-dbt opens dbt-duckdb's adapter in this process: close its database before the lock is released, or
+    the next step's own connection to the build database is refused (another configuration)."""
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
     if getattr(invocation, "adapter", None) is not None:
         invocation.adapter.cleanup_connections()
     DuckDBConnectionManager.close_all_connections()
     gc.collect()
+
+
+def model_row_counts(relations: Mapping[str, str], database: Path) -> dict[str, int]:
+    """Rows of each built model (unique id -> relation), in one query once dbt is done: counting through dbt's
+    adapter, model by model, costs more than the build of a small warehouse."""
+    if not relations:
+        return {}
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        counts = " union all ".join(
+            f"select '{unique_id}' as unique_id, count(*) as row_count from {relation}"
+            for unique_id, relation in relations.items()
+        )
+        return dict(connection.execute(counts).fetchall())
+    finally:
+        connection.close()
+
+
+def _model_id(event: Any) -> str | None:
+    """The dbt unique id of a model's output event (dagster-dbt records it as metadata)."""
+    if not isinstance(event, Output):
+        return None
+    unique_id = event.metadata.get("unique_id")
+    return getattr(unique_id, "value", unique_id)
+
+
+def row_count_observations(built: list[str], manifest: Mapping[str, Any], database: Path) -> Iterator[AssetObservation]:
+    """Each built model's row count (`dagster/row_count`), recorded once dbt is done. The model's events stream while
+    dbt runs (Dagster writes them meanwhile); holding them back to attach the count would add that writing time."""
+    nodes = manifest["nodes"]
+    relations = {
+        unique_id: nodes[unique_id]["relation_name"]
+        for unique_id in built
+        if nodes.get(unique_id, {}).get("relation_name")
+    }
+    for unique_id, rows in sorted(model_row_counts(relations, database).items()):
+        yield AssetObservation(
+            asset_key=AssetKey(nodes[unique_id]["name"]), metadata={"dagster/row_count": MetadataValue.int(rows)}
+        )
 
 
 def prune_run_folders(runs_dir: Path, keep: int) -> list[Path]:
@@ -130,8 +132,8 @@ def prune_run_folders(runs_dir: Path, keep: int) -> list[Path]:
 
 
 @dbt_assets(
-    manifest=support_kpi_dbt_project.manifest_path,
-    project=support_kpi_dbt_project,
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
     dagster_dbt_translator=dbt_translator,
 )
 def support_kpi_dbt_models(
@@ -146,9 +148,14 @@ def support_kpi_dbt_models(
     with warehouse.writer_lock():
         with pii_salt_withheld():
             invocation = dbt.cli(dbt_build_args(settings.timezone), context=context, target_path=run_folder)
+        built: list[str] = []
         try:
-            yield from invocation.stream().fetch_row_counts()
+            for event in invocation.stream():
+                if (unique_id := _model_id(event)) is not None:
+                    built.append(unique_id)
+                yield event
         finally:
             release_duckdb_connections(invocation)
+        yield from row_count_observations(built, invocation.manifest, settings.build_database)
     for folder in prune_run_folders(settings.dbt_runs_dir, settings.keep_runs):
         context.log.info(f"pruned dbt artifacts of an old run: {folder.name}")

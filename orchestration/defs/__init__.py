@@ -1,0 +1,1 @@
+"""Dagster definitions by domain: ingestion, transform (dbt), quality gate, publication, automation, resources."""
