@@ -21,7 +21,7 @@ demo: $(STAMP)
 	SUPPORT_KPI_HOME=$(DEMO_HOME) SUPPORT_KPI_LANDING=$(DEMO_LANDING) $(BIN)/supportkpi run
 
 lint: $(STAMP)
-	$(BIN)/ruff check orchestration tests
+	$(BIN)/ruff check orchestration demo_landing tests
 
 test: $(STAMP) lint
 	$(BIN)/pytest

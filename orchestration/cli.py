@@ -26,7 +26,7 @@ SUMMARY_METRICS = (
 
 
 def command_generate(arguments: argparse.Namespace) -> int:
-    from .demo_data import generate
+    from demo_landing import generate
 
     options = {"end_date": arguments.end_date} if arguments.end_date else {}
     counts = generate(Path(arguments.out), days=arguments.days, agents=arguments.agents, seed=arguments.seed, **options)

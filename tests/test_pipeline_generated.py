@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.demo_data import generate
+from demo_landing import generate
 
 from .conftest import run_cli, run_slot
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.demo_data import DEFAULT_END_DATE, generate
+from demo_landing import DEFAULT_END_DATE, generate
 
 DAYS = 28
 AGENTS = 6
