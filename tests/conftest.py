@@ -137,7 +137,7 @@ def run_cli_process(
 # Fixtures that run the whole pipeline: a test using one is a `pipeline` test (`make test-fast` skips them).
 PIPELINE_FIXTURES = {
     "small_baseline", "small_home", "small_copy", "published_small", "build_small",
-    "generic_baseline", "generic_home", "generic_copy", "dictionary", "generated_run", "small_second_run",
+    "generic_baseline", "generic_home", "dictionary", "generated_run", "small_second_run",
     "slot_parse",
 }  # fmt: skip
 
@@ -231,14 +231,6 @@ def generic_home(generic_baseline: tuple[Path, Path]) -> Path:
     return generic_baseline[0]
 
 
-@pytest.fixture
-def generic_copy(
-    slot_parse: Path, generic_baseline: tuple[Path, Path], tmp_path: Path
-) -> Iterator[tuple[Path, Path]]:
-    with copy_in_slot(slot_parse, generic_baseline, tmp_path) as copy:
-        yield copy
-
-
 @pytest.fixture(scope="session")
 def small_second_run(
     slot_parse: Path, small_baseline: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
@@ -267,21 +259,23 @@ def small_second_run(
             reader_exit = reader.wait(timeout=60)
         finally:
             reader.kill()
+        assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+        # dbt docs of the home, generated without the salt, from the run's parse
+        docs = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--no-compile",
+                "--project-dir", str(PROJECT_ROOT / "dbt_project"), "--profiles-dir", str(PROJECT_ROOT / "dbt_project"),
+                "--target-path", str(home / "dbt" / "target"), "--log-path", str(home / "dbt" / "docs"),
+                "--vars", '{"reporting_timezone": "UTC"}',
+            ],
+            env={key: value for key, value in os.environ.items() if key != PII_SALT_VARIABLE}
+            | {"SUPPORT_KPI_HOME": str(home)},
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )  # fmt: skip
     home = base / "home"
-    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
-    docs = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"), "docs", "generate",
-            "--project-dir", str(PROJECT_ROOT / "dbt_project"), "--profiles-dir", str(PROJECT_ROOT / "dbt_project"),
-            "--target-path", str(home / "dbt" / "docs"), "--log-path", str(home / "dbt" / "docs"),
-        ],
-        env={key: value for key, value in os.environ.items() if key != PII_SALT_VARIABLE}
-        | {"SUPPORT_KPI_HOME": str(home)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )  # fmt: skip
     return SecondRun(
         home=home,
         landing=landing,

@@ -50,29 +50,6 @@ def test_readers_never_block_a_publish_and_keep_their_version(small_second_run: 
     assert manifest["version"] == 2
 
 
-# Parses (every timestamp valid, no negative field) but answered before it entered the queue: a negative wait.
-IMPOSSIBLE_CALL = (
-    "call_id,queue,caller_number,entered_at,answered_at,ended_at,agent_id,outcome,talk_seconds,hold_seconds,"
-    "wrap_seconds\nG9,sales,15550999,2026-05-06T09:00:00Z,2026-05-06T08:59:00Z,2026-05-06T09:03:00Z,A001,answered,"
-    "180,0,0\n"
-)
-
-
-def test_great_expectations_suite_blocks_an_impossible_mart(generic_copy, webhook, monkeypatch) -> None:
-    url, received = webhook
-    home, landing = generic_copy
-    before = (home / "published" / "warehouse.duckdb").read_bytes()
-
-    (landing / "telephony" / "calls_late.csv").write_text(IMPOSSIBLE_CALL)
-    monkeypatch.setenv("SUPPORT_KPI_ALERT_WEBHOOK_URL", url)
-    completed = run_cli("run", home=home, landing=landing)
-
-    assert completed.returncode == 1
-    assert "failed check: fct_calls: gx_fct_calls" in completed.stderr
-    assert (home / "published" / "warehouse.duckdb").read_bytes() == before
-    assert "gx_fct_calls" in received[0]["text"]
-
-
 def test_a_large_change_in_row_counts_blocks_until_accepted(small_copy) -> None:
     home, landing = small_copy
     manifest_path = home / "published" / "manifest.json"
@@ -108,9 +85,21 @@ def test_a_large_change_in_row_counts_blocks_until_accepted(small_copy) -> None:
     assert manifest["row_counts"]["fct_tickets"] == 5 + 61
 
 
-def test_a_missing_week_of_calls_blocks_publication(slot_parse: Path, tmp_path: Path) -> None:
-    """A telephony export that never landed for one week: every file parses, but the week of 2026-11-02 has no
-    call where about 200 a week were expected."""
+# Parses (every timestamp valid, no negative field) but answered before it entered the queue: a negative wait.
+IMPOSSIBLE_CALL = (
+    "call_id,queue,caller_number,entered_at,answered_at,ended_at,agent_id,outcome,talk_seconds,hold_seconds,"
+    "wrap_seconds\nG9,sales,15550999,2026-11-20T09:00:00Z,2026-11-20T08:59:00Z,2026-11-20T09:03:00Z,A001,answered,"
+    "180,0,0\n"
+)
+
+
+def test_a_missing_week_and_an_impossible_call_each_block_publication(
+    slot_parse: Path, tmp_path: Path, webhook, monkeypatch
+) -> None:
+    """Generated exports with two defects that parse: the telephony export of the week of 2026-11-02 never landed
+    (no call where about 200 a week were expected: the monitor suite), and a calls CSV holds a call answered before
+    it entered the queue (a negative wait in fct_calls: the mart suite). Each check names its defect."""
+    url, received = webhook
     landing, home = tmp_path / "landing", tmp_path / "home"
     generated = run_cli("generate", "--out", str(landing), "--days", "35", "--agents", "6", "--seed", "3",
                         home=home, landing=landing)  # fmt: skip
@@ -125,6 +114,8 @@ def test_a_missing_week_of_calls_blocks_publication(slot_parse: Path, tmp_path: 
     for path in (landing / "telephony").iterdir():
         lines = path.read_text().splitlines(keepends=True)
         path.write_text("".join(line for line in lines if not in_the_missing_week(line)))
+    (landing / "telephony" / "calls_late.csv").write_text(IMPOSSIBLE_CALL)
+    monkeypatch.setenv("SUPPORT_KPI_ALERT_WEBHOOK_URL", url)
 
     with run_slot(slot_parse, home) as slot:
         completed = run_cli("run", home=slot, landing=landing)
@@ -132,4 +123,8 @@ def test_a_missing_week_of_calls_blocks_publication(slot_parse: Path, tmp_path: 
     assert completed.returncode == 1
     assert "failed check: kpi_metrics: gx_no_expected_week_without_data (1 failed expectations)" in completed.stderr
     assert "'metric': 'calls_offered', 'week_start': '2026-11-02', 'records': '0'" in completed.stderr
+    assert "failed check: fct_calls: gx_fct_calls" in completed.stderr
+    assert "'call_id': 'G9'" in completed.stderr
     assert not (home / "published" / "warehouse.duckdb").exists()
+    assert len(received) == 1
+    assert "gx_fct_calls" in received[0]["text"] and "gx_no_expected_week_without_data" in received[0]["text"]
