@@ -23,8 +23,9 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration demo_landing tests
 
+# Two workers (the machine's two cores), each test module on one worker: a module's pipeline fixture runs once.
 test: $(STAMP) lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # The edit-test loop: everything but the tests that run the whole pipeline.
 test-fast: $(STAMP) lint

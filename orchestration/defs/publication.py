@@ -65,9 +65,9 @@ def run_check_summary(instance: DagsterInstance, run_id: str) -> dict[str, objec
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     settings = warehouse.settings()
-    check_summary = run_check_summary(context.instance, context.run_id)
+    check_summary = run_check_summary(context.instance, context.run.run_id)
     with warehouse.writer_lock():
-        result = publish(settings, context.run_id, check_summary)
+        result = publish(settings, context.run.run_id, check_summary)
     context.log.info(f"published version {result.version} to {result.path}")
     return MaterializeResult(
         metadata={

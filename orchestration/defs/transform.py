@@ -143,7 +143,7 @@ def support_kpi_dbt_models(
     settings.ensure_dirs()
     # profiles.yml reads the build database location from SUPPORT_KPI_HOME: pass the resolved, absolute one.
     os.environ["SUPPORT_KPI_HOME"] = str(settings.home)
-    run_folder = settings.dbt_runs_dir / context.run_id
+    run_folder = settings.dbt_runs_dir / context.run.run_id
     start_from_the_project_parse(run_folder)
     with warehouse.writer_lock():
         with pii_salt_withheld():
