@@ -45,6 +45,11 @@ class SupportKpiDbtCliResource(DbtCliResource):
         return super()._cli_version
 
 
+def _parse_args() -> list[str]:
+    """The project's parse, with the vars a run passes, so that a run's build partial-parses from it."""
+    return ["parse", "--quiet", *run_vars_argument()]
+
+
 @cache
 def support_kpi_dbt_project() -> DbtProject:
     """The dbt project. dbt writes its parse, artifacts and logs under $SUPPORT_KPI_HOME, never into the checkout
@@ -52,7 +57,7 @@ def support_kpi_dbt_project() -> DbtProject:
     return DbtProject(
         project_dir=DBT_PROJECT_DIR,
         target_path=dbt_target_dir(home_from(os.environ)),
-        prepare_project_cli_args=["parse", "--quiet", *run_vars_argument()],
+        prepare_project_cli_args=_parse_args(),
     )
 
 
@@ -75,6 +80,6 @@ def prepare_dbt_project(project: DbtProject | None = None) -> Path:
     manifest = project.manifest_path
     if not manifest.exists() or manifest.stat().st_mtime < _newest_project_change(project.project_dir):
         SupportKpiDbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
-            ["parse", "--quiet", *run_vars_argument()], target_path=project.target_path
+            _parse_args(), target_path=project.target_path
         ).wait()
     return manifest

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from functools import cache
 from typing import Any
 
 import yaml
 
 from .settings import DBT_PROJECT_DIR, validate_timezone
-
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def run_vars(timezone: str | None = None) -> dict[str, Any]:
@@ -40,17 +37,6 @@ def dbt_vars(timezone: str | None = None) -> dict[str, Any]:
 
 def dbt_var(name: str) -> Any:
     return dbt_vars()[name]
-
-
-def render_metric_sql(snippet: str, variables: dict[str, Any]) -> str:
-    """A registry SQL snippet with each `{var_name}` replaced by that dbt var (as macros/metric_registry.sql does)."""
-
-    def value(match: re.Match[str]) -> str:
-        if match.group(1) not in variables:
-            raise KeyError(f"metric registry snippet {snippet!r} names {{{match.group(1)}}}, which is not a dbt var")
-        return str(variables[match.group(1)])
-
-    return _PLACEHOLDER.sub(value, snippet)
 
 
 def metric_registry() -> list[dict[str, Any]]:

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: every model an asset with its lineage, every dbt test an asset check."""
 
-import gc
 import os
 import shutil
 from collections.abc import Iterator, Mapping
@@ -72,17 +71,6 @@ def pii_salt_withheld() -> Iterator[None]:
             os.environ[PII_SALT_VARIABLE] = salt
 
 
-def release_duckdb_connections(invocation: Any) -> None:
-    """dagster-dbt opens dbt-duckdb's adapter in this process: close its database before the lock is released, or
-    the next step's own connection to the build database is refused (another configuration)."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    if getattr(invocation, "adapter", None) is not None:
-        invocation.adapter.cleanup_connections()
-    DuckDBConnectionManager.close_all_connections()
-    gc.collect()
-
-
 def model_row_counts(relations: Mapping[str, str], database: Path) -> dict[str, int]:
     """Rows of each built model (unique id -> relation), in one query once dbt is done: counting through dbt's
     adapter, model by model, costs more than the build of a small warehouse."""
@@ -149,13 +137,10 @@ def support_kpi_dbt_models(
         with pii_salt_withheld():
             invocation = dbt.cli(dbt_build_args(settings.timezone), context=context, target_path=run_folder)
         built: list[str] = []
-        try:
-            for event in invocation.stream():
-                if (unique_id := _model_id(event)) is not None:
-                    built.append(unique_id)
-                yield event
-        finally:
-            release_duckdb_connections(invocation)
+        for event in invocation.stream():
+            if (unique_id := _model_id(event)) is not None:
+                built.append(unique_id)
+            yield event
         yield from row_count_observations(built, invocation.manifest, settings.build_database)
     for folder in prune_run_folders(settings.dbt_runs_dir, settings.keep_runs):
         context.log.info(f"pruned dbt artifacts of an old run: {folder.name}")
