@@ -11,6 +11,7 @@ import hashlib
 import json
 import tempfile
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,6 +85,16 @@ class Source:
     name: str
     entities: tuple[Entity, ...]
     detect_format: Callable[[duckdb.DuckDBPyConnection, Path], FileFormat]
+
+
+# The landed path (relative to its source folder, `archive.zip!member.csv` for a zip member) of the file being
+# detected and parsed: a parser reads a readable copy, whose own path says nothing about where the file landed.
+LANDED_PATH: ContextVar[str] = ContextVar("landed_path", default="")
+
+
+def current_landed_path() -> str:
+    """The landed path of the file being ingested, relative to its source folder (for file-name patterns)."""
+    return LANDED_PATH.get()
 
 
 class FileRejected(Exception):
