@@ -48,9 +48,11 @@ def notify(alert: Alert, webhook_url: str | None = None, timeout_seconds: float 
 
 
 def _failure_details(metadata) -> list[str]:
-    """One line per failed expectation of a GX check: what, where, how many, an offending row."""
+    """One line per failed expectation of a GX check (what, where, how many, an offending row), or per problem a
+    check lists (a rejected file and its remedy)."""
+    problems = metadata.get("problems")
+    lines = [f"    {problem}" for problem in (problems.value if problems is not None else [])[:20]]
     failures = metadata.get("failures")
-    lines = []
     for failure in (failures.value if failures is not None else [])[:10]:
         examples = "; ".join(str(example) for example in (failure.get("examples") or [])[:3])
         example = f"; e.g. {examples}" if examples else ""

@@ -21,7 +21,7 @@ from dagster import (
 )
 
 from ..alerts import Alert, failed_check_lines, notify
-from ..ingestion.core import landed_files
+from ..ingestion.landing import landed_files
 from ..settings import SOURCES, Settings, load_settings
 
 full_pipeline_job = define_asset_job(
@@ -54,7 +54,9 @@ def landing_fingerprint(settings: Settings, now: float, settle_seconds: int = SE
             stat = path.stat()
             if now - stat.st_mtime < settle_seconds:
                 return None
-            digest.update(f"{source}/{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            digest.update(
+                f"{source}/{path.relative_to(settings.landing).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+            )
     return digest.hexdigest()
 
 

@@ -12,6 +12,7 @@ from dagster import (
     AssetSpec,
     Backoff,
     Config,
+    Failure,
     MaterializeResult,
     MetadataValue,
     RetryPolicy,
@@ -19,9 +20,11 @@ from dagster import (
 )
 from pydantic import Field
 
+from ..dbt_vars import dbt_var
 from ..ingestion import ALL_SOURCES
 from ..ingestion.core import export_quarantine
-from ..ingestion.runner import SourceSummary, ingest_source, unbalanced_files
+from ..ingestion.landing import IGNORE_FILE, IgnoreRules, LandingError, check_landing
+from ..ingestion.runner import BlockingFile, SourceSummary, blocking_files, ingest_source, unbalanced_files
 from ..quality.raw_audit import audit_raw_batch, raw_suite
 from ..quality.suites import check_result
 from .resources import WarehouseResource
@@ -52,6 +55,7 @@ def ingestion_metadata(summary: SourceSummary) -> dict[str, object]:
         "files_ingested": len(summary.ingested),
         "files_skipped_already_ingested": len(summary.files) - len(summary.ingested),
         "files_reprocessed": summary.reprocessed,
+        "files_ignored": MetadataValue.json(summary.ignored),
         "records_read": summary.records_read,
         "records_staged": summary.staged,
         "records_quarantined": summary.quarantined,
@@ -88,6 +92,17 @@ def ingestion_metadata(summary: SourceSummary) -> dict[str, object]:
         ),
         *(
             AssetCheckSpec(
+                name="no_rejected_files",
+                asset=asset_name,
+                blocking=True,
+                description="No landed file is rejected whole, and none has more than max_quarantined_share of its "
+                f"records quarantined (files of at least max_quarantined_share_min_records records): such a file "
+                f"blocks publication until it is fixed, re-exported or listed in landing/{IGNORE_FILE}.",
+            )
+            for asset_name in SOURCES_BY_ASSET
+        ),
+        *(
+            AssetCheckSpec(
                 name=raw_suite(entity).check_name,
                 asset=asset_name,
                 blocking=True,
@@ -110,13 +125,25 @@ def ingestion_assets(
     pii_salt = settings.resolved_pii_salt()
     reprocess = config.reprocess_window()
     selected = {key.to_user_string() for key in context.selected_asset_keys}
+    try:
+        check_landing(settings.landing, tuple(source.name for source in ALL_SOURCES))
+    except LandingError as error:
+        raise Failure(str(error), allow_retries=False) from error
+    ignore = IgnoreRules.load(settings.landing)
+    max_uncompressed_bytes = int(dbt_var("max_uncompressed_bytes"))
     with warehouse.connect() as connection:
         settings.record_pii_key(pii_salt)
         for asset_name, source in SOURCES_BY_ASSET.items():
             if asset_name not in selected:
                 continue
             summary = ingest_source(
-                connection, source, settings.landing_folder(source.name), reprocess, pii_salt=pii_salt
+                connection,
+                source,
+                settings.landing_folder(source.name),
+                reprocess,
+                pii_salt=pii_salt,
+                ignore=ignore,
+                max_uncompressed_bytes=max_uncompressed_bytes,
             )
             for problem in summary.unreadable_files:
                 context.log.warning(f"{source.name}: quarantined whole file {problem}")
@@ -132,6 +159,12 @@ def ingestion_assets(
                 passed=not problems,
                 metadata={"problems": problems, "files": len(summary.files)},
             )
+            yield _rejected_files_check(asset_name, blocking_files(
+                connection,
+                summary,
+                float(dbt_var("max_quarantined_share")),
+                int(dbt_var("max_quarantined_share_min_records")),
+            ))  # fmt: skip
             for entity in source.entities:
                 audit = audit_raw_batch(connection, entity)
                 for failure in audit.outcome.failures:
@@ -143,3 +176,12 @@ def ingestion_assets(
                     {"files_validated": len(audit.file_ids), "rows_validated": audit.rows},
                 )
         export_quarantine(connection, settings.quarantine_dir)
+
+
+def _rejected_files_check(asset_name: str, blocking: list[BlockingFile]) -> AssetCheckResult:
+    return AssetCheckResult(
+        asset_key=asset_name,
+        check_name="no_rejected_files",
+        passed=not blocking,
+        metadata={"problems": [file.message for file in blocking], "files_blocking": len(blocking)},
+    )

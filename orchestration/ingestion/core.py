@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from .compression import DecompressionError, compression_of, decompress_stream, extract_member, zip_members
 from .encoding import is_utf8, transcode_to_utf8
 from .personal_data import (
     HASH_SCHEME,
@@ -30,6 +31,8 @@ from .personal_data import (
 RAW_SCHEMA = "raw"
 # A timestamp later than the ingest clock plus this tolerance is quarantined as "in the future".
 FUTURE_TOLERANCE = "interval 1 day"
+# A compressed file or zip member may decompress to at most this (the dbt var max_uncompressed_bytes).
+DEFAULT_MAX_UNCOMPRESSED_BYTES = 8 << 30
 # An ISO-8601 timestamp ends with a time of day and its zone: Z or an offset such as +02:00 / -0500.
 ZONE_SUFFIX = "'[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\\s*(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$'"
 
@@ -114,6 +117,10 @@ class FileResult:
     skipped: bool = False
     file_error: str | None = None
     encoding: str = "utf-8"
+    compression: str | None = None
+    reprocessed: bool = False
+    landed_name: str = ""  # relative to the source folder (`archive.zip!member.csv` for a zip member)
+    ignored: bool = False  # matched by .supportkpi-ignore: not ingested, and an earlier ingestion removed
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
 
 
@@ -309,7 +316,7 @@ def _stage_parsed(
     connection: duckdb.DuckDBPyConnection,
     file_id: int,
     source: str,
-    path: Path,
+    display_path: str,
     readable: Path,
     fmt: FileFormat,
     result: FileResult,
@@ -338,7 +345,7 @@ def _stage_parsed(
                {mask_sql("coalesce(raw_text, payload::varchar)")}
         from parsed_records where reason is not null order by record_number
         """,
-        [file_id, source, fmt.entity.name, str(path)],
+        [file_id, source, fmt.entity.name, display_path],
     )
     counts = connection.execute(
         "select reason, count(*) from parsed_records group by all order by reason nulls first"
@@ -354,32 +361,123 @@ def _stage_parsed(
     connection.execute("drop table parsed_records")
 
 
+@dataclass(frozen=True)
+class LandedUnit:
+    """One file to ingest: a landed file, or one member of a landed zip archive."""
+
+    path: Path  # the landed file on disk
+    landed_name: str  # relative to the source folder; `archive.zip!member.csv` for a member
+    member: str | None = None
+
+    @property
+    def display_path(self) -> str:
+        return f"{self.path}!{self.member}" if self.member else str(self.path)
+
+
+def ingest_landed_file(
+    connection: duckdb.DuckDBPyConnection,
+    source: Source,
+    path: Path,
+    landed_name: str,
+    *,
+    reprocess: bool = False,
+    max_uncompressed_bytes: int = DEFAULT_MAX_UNCOMPRESSED_BYTES,
+    is_ignored: Callable[[str], bool] = lambda landed_name: False,
+) -> list[FileResult]:
+    """Ingest a landed file, or each member of a zip archive as a file of its own. With `reprocess`, an earlier
+    ingestion of the same content is replaced (a backfill under the current rules). A file or member whose landed
+    name `is_ignored` is not ingested, and an earlier ingestion of it is removed."""
+    if is_ignored(landed_name):
+        return [_ignored(connection, source, LandedUnit(path, landed_name), file_checksum(path))]
+    units = [LandedUnit(path, landed_name)]
+    archive_error = None
+    try:
+        if compression_of(path) == "zip":
+            members = zip_members(path)
+            units = [LandedUnit(path, f"{landed_name}!{member}", member) for member in members]
+            if not members:
+                archive_error = "empty zip archive"
+                units = [LandedUnit(path, landed_name)]
+    except DecompressionError as error:
+        archive_error = str(error)
+    results = []
+    for unit in units:
+        checksum = _unit_checksum(unit)
+        if unit.member is not None and is_ignored(unit.landed_name):
+            results.append(_ignored(connection, source, unit, checksum))
+            continue
+        file_id = forget_file(connection, source, checksum) if reprocess else None
+        result = ingest_file(
+            connection, source.name, unit, source.detect_format, file_id, checksum=checksum,
+            max_uncompressed_bytes=max_uncompressed_bytes, archive_error=archive_error,
+        )  # fmt: skip
+        result.reprocessed = file_id is not None
+        results.append(result)
+    return results
+
+
+def _ignored(connection: duckdb.DuckDBPyConnection, source: Source, unit: LandedUnit, checksum: str) -> FileResult:
+    forget_file(connection, source, checksum)
+    return FileResult(
+        source=source.name,
+        path=unit.display_path,
+        checksum=checksum,
+        size_bytes=unit.path.stat().st_size,
+        landed_name=unit.landed_name,
+        skipped=True,
+        ignored=True,
+    )
+
+
+def _unit_checksum(unit: LandedUnit) -> str:
+    checksum = file_checksum(unit.path)
+    if unit.member is None:
+        return checksum
+    return hashlib.sha256(f"{checksum}!{unit.member}".encode()).hexdigest()
+
+
 def ingest_file(
     connection: duckdb.DuckDBPyConnection,
     source: str,
-    path: Path,
+    unit: LandedUnit | Path,
     detect_format: Callable[[duckdb.DuckDBPyConnection, Path], FileFormat],
     file_id: int | None = None,
+    *,
+    checksum: str | None = None,
+    max_uncompressed_bytes: int = DEFAULT_MAX_UNCOMPRESSED_BYTES,
+    archive_error: str | None = None,
 ) -> FileResult:
     """Ingest one file in its own transaction: it is staged and quarantined whole, or not at all."""
-    result = FileResult(source=source, path=str(path), checksum=file_checksum(path), size_bytes=path.stat().st_size)
+    if isinstance(unit, Path):
+        unit = LandedUnit(unit, unit.name)
+    result = FileResult(
+        source=source,
+        path=unit.display_path,
+        checksum=checksum or _unit_checksum(unit),
+        size_bytes=unit.path.stat().st_size,
+        landed_name=unit.landed_name,
+    )
     if _already_ingested(connection, source, result.checksum):
         result.skipped = True
         return result
+    landed_path_token = LANDED_PATH.set(unit.landed_name)
     connection.execute("begin transaction")
     try:
         file_id = file_id or _next_file_id(connection)
-        try:
-            with tempfile.TemporaryDirectory(prefix="supportkpi-") as scratch:
-                readable = _readable_copy(path, Path(scratch), result)
+        with tempfile.TemporaryDirectory(prefix="supportkpi-") as scratch:
+            readable: Path | None = None
+            try:
+                if archive_error:
+                    raise FileRejected(archive_error)
+                readable = _readable_copy(unit, Path(scratch), result, max_uncompressed_bytes)
                 fmt = detect_format(connection, readable)
                 result.format = fmt.name
-                _stage_parsed(connection, file_id, source, path, readable, fmt, result)
-        except (FileRejected, duckdb.Error, UnicodeDecodeError) as error:
-            # The file as a whole is unreadable: quarantine it as one record and let the other files go on.
-            connection.execute("rollback")
-            connection.execute("begin transaction")
-            _reject_whole_file(connection, file_id, source, path, _short_reason(error), result)
+                _stage_parsed(connection, file_id, source, unit.display_path, readable, fmt, result)
+            except (FileRejected, DecompressionError, duckdb.Error, UnicodeDecodeError) as error:
+                # The file as a whole is unreadable: quarantine it as one record and let the other files go on.
+                connection.execute("rollback")
+                connection.execute("begin transaction")
+                _reject_whole_file(connection, file_id, source, unit, readable, _short_reason(error), result)
         connection.execute(
             f"""
             insert into {RAW_SCHEMA}.ingested_files (file_id, source, path, checksum, size_bytes, format,
@@ -389,7 +487,7 @@ def ingest_file(
             [
                 file_id,
                 source,
-                str(path),
+                result.path,
                 result.checksum,
                 result.size_bytes,
                 result.format,
@@ -405,17 +503,53 @@ def ingest_file(
     except BaseException:
         connection.execute("rollback")
         raise
+    finally:
+        LANDED_PATH.reset(landed_path_token)
     return result
 
 
-def _readable_copy(path: Path, scratch: Path, result: FileResult) -> Path:
-    """The file as UTF-8 text: empty files are rejected, legacy encodings (Windows-1252) are transcoded."""
-    if result.size_bytes == 0:
+def _readable_copy(unit: LandedUnit, scratch: Path, result: FileResult, max_uncompressed_bytes: int) -> Path:
+    """The file as plain UTF-8 text: a zip member or a gzip / bzip2 / xz file decompressed (recognised by its
+    first bytes), empty files rejected, legacy encodings (Windows-1252) transcoded. A copy keeps the landed name
+    (less a compression suffix) for the messages that name it."""
+    path = unit.path
+    if unit.member is not None:
+        path = extract_member(
+            unit.path, unit.member, _scratch_file(scratch, "member", unit.member), max_uncompressed_bytes
+        )
+        result.compression = "zip"
+    elif result.size_bytes and (compression := compression_of(path)) is not None:
+        if compression == "zip":
+            raise FileRejected("a zip archive inside a zip archive is not read: land its members")
+        inner_name = _without_compression_suffix(path.name)
+        path = decompress_stream(
+            path, compression, _scratch_file(scratch, "decompressed", inner_name), max_uncompressed_bytes
+        )
+        result.compression = compression
+    if path.stat().st_size == 0:
         raise FileRejected("empty file")
+    if result.compression and compression_of(path) is not None:
+        raise FileRejected(f"{result.compression} file holding another compressed file: land it decompressed once")
     if is_utf8(path):
         return path
     result.encoding = "cp1252"
-    return transcode_to_utf8(path, scratch / path.name)
+    return transcode_to_utf8(path, _scratch_file(scratch, "transcoded", path.name))
+
+
+COMPRESSION_SUFFIXES = (".gz", ".gzip", ".bz2", ".xz")
+
+
+def _without_compression_suffix(name: str) -> str:
+    for suffix in COMPRESSION_SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _scratch_file(scratch: Path, purpose: str, name: str) -> Path:
+    folder = scratch / purpose
+    folder.mkdir(exist_ok=True)
+    return folder / (Path(name).name or purpose)
 
 
 def _short_reason(error: BaseException) -> str:
@@ -427,7 +561,8 @@ def _reject_whole_file(
     connection: duckdb.DuckDBPyConnection,
     file_id: int,
     source: str,
-    path: Path,
+    unit: LandedUnit,
+    readable: Path | None,
     reason: str,
     result: FileResult,
 ) -> None:
@@ -437,10 +572,16 @@ def _reject_whole_file(
     result.staged = 0
     result.quarantined = 1
     result.quarantine_reasons = {f"unreadable file: {reason}": 1}
-    raw_text = mask_personal_data(path.read_bytes()[:10_000].decode("utf-8", errors="replace"))
+    text_source = readable if readable is not None and unit.member is None else None
+    if text_source is None and unit.member is None and result.compression is None:
+        text_source = unit.path
+    raw_text = ""
+    if text_source is not None and text_source.exists():
+        with text_source.open("rb") as handle:
+            raw_text = mask_personal_data(handle.read(10_000).decode("utf-8", errors="replace")) or ""
     connection.execute(
         f"insert into {RAW_SCHEMA}.quarantine values (?, ?, null, ?, null, ?, ?)",
-        [file_id, source, str(path), f"unreadable file: {reason}", raw_text],
+        [file_id, source, unit.display_path, f"unreadable file: {reason}", raw_text],
     )
 
 
@@ -486,17 +627,6 @@ def _mask_existing_quarantine(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(
         f"update {RAW_SCHEMA}.ingested_files set file_error = {mask_sql('file_error')}, "
         f"quarantine_reasons = {mask_sql('quarantine_reasons::varchar')}::json"
-    )
-
-
-def landed_files(folder: Path) -> list[Path]:
-    """Files of a landing folder in name order (hidden and partial files excluded), so ingestion is repeatable."""
-    if not folder.is_dir():
-        return []
-    return sorted(
-        path
-        for path in folder.iterdir()
-        if path.is_file() and not path.name.startswith(".") and not path.name.endswith((".part", ".tmp"))
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -10,16 +11,15 @@ from pathlib import Path
 import duckdb
 
 from .core import (
+    DEFAULT_MAX_UNCOMPRESSED_BYTES,
     RAW_SCHEMA,
     FileResult,
     Source,
     create_raw_tables,
-    file_checksum,
-    forget_file,
-    ingest_file,
-    landed_files,
+    ingest_landed_file,
     prepare_personal_data_hashing,
 )
+from .landing import IGNORE_FILE, IgnoreRules, landed_files
 
 
 @dataclass
@@ -29,6 +29,7 @@ class SourceSummary:
     raw_rows: dict[str, int] = field(default_factory=dict)
     window: tuple[str | None, str | None] = (None, None)
     reprocessed: int = 0
+    ignored: list[str] = field(default_factory=list)  # landed paths matched by .supportkpi-ignore
 
     @property
     def ingested(self) -> list[FileResult]:
@@ -70,19 +71,33 @@ def ingest_source(
     reprocess: tuple[date, date] | None = None,
     *,
     pii_salt: str,
+    ignore: IgnoreRules | None = None,
+    max_uncompressed_bytes: int = DEFAULT_MAX_UNCOMPRESSED_BYTES,
 ) -> SourceSummary:
-    """Ingest the folder's new files, hashing personal data with `pii_salt`. Files that landed within `reprocess`
-    (first and last day, inclusive) are ingested again under the current rules, replacing their earlier ingestion
-    (a backfill of that range)."""
+    """Ingest the folder's new files (sub-folders and archive members included), hashing personal data with
+    `pii_salt`. Files that landed within `reprocess` (first and last day, inclusive) are ingested again under the
+    current rules, replacing their earlier ingestion (a backfill of that range). Files matched by `ignore` are
+    not ingested, and what an earlier run staged from them is removed."""
     create_raw_tables(connection, source.entities)
     prepare_personal_data_hashing(connection, source.entities, pii_salt)
     summary = SourceSummary(source.name)
+    ignore = ignore or IgnoreRules()
     for path in landed_files(folder):
-        previous_file_id = None
-        if reprocess and reprocess[0] <= landed_on(path) <= reprocess[1]:
-            previous_file_id = forget_file(connection, source, file_checksum(path))
-            summary.reprocessed += previous_file_id is not None
-        summary.files.append(ingest_file(connection, source.name, path, source.detect_format, previous_file_id))
+        reprocessing = bool(reprocess and reprocess[0] <= landed_on(path) <= reprocess[1])
+        for result in ingest_landed_file(
+            connection,
+            source,
+            path,
+            path.relative_to(folder).as_posix(),
+            reprocess=reprocessing,
+            max_uncompressed_bytes=max_uncompressed_bytes,
+            is_ignored=lambda landed_name: ignore.matches(f"{source.name}/{landed_name}") is not None,
+        ):
+            if result.ignored:
+                summary.ignored.append(f"{source.name}/{result.landed_name}")
+            else:
+                summary.reprocessed += result.reprocessed
+                summary.files.append(result)
     for entity in source.entities:
         row = connection.execute(f"select count(*) from {entity.table}").fetchone()
         summary.raw_rows[entity.table] = int(row[0]) if row else 0
@@ -131,3 +146,51 @@ def file_manifest(connection: duckdb.DuckDBPyConnection) -> list[dict[str, objec
     cursor = connection.execute(f"select * exclude (file_id) from {RAW_SCHEMA}.ingested_files order by file_id")
     columns = [description[0] for description in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class BlockingFile:
+    """A landed file that stops publication (SPEC 4.10): rejected whole, or too many of its records quarantined."""
+
+    landed_path: str  # relative to the landing folder
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.landed_path}: {self.reason} -- fix or re-export the file, or list it in "
+            f"landing/{IGNORE_FILE} to publish without it"
+        )
+
+
+def blocking_files(
+    connection: duckdb.DuckDBPyConnection, summary: SourceSummary, max_share: float, min_records: int
+) -> list[BlockingFile]:
+    """The files of this run's landing (ingested now or earlier, not ignored) that block publication."""
+    landed = {result.checksum: f"{summary.source}/{result.landed_name}" for result in summary.files}
+    if not landed:
+        return []
+    rows = connection.execute(
+        f"""
+        select checksum, file_error, records_read, quarantined, quarantine_reasons
+        from {RAW_SCHEMA}.ingested_files
+        where source = ? and checksum in (select unnest(?::varchar[]))
+        order by path
+        """,
+        [summary.source, list(landed)],
+    ).fetchall()
+    blocking = []
+    for checksum, file_error, records_read, quarantined, reasons in rows:
+        if file_error:
+            blocking.append(BlockingFile(landed[checksum], f"rejected whole: {file_error}"))
+        elif records_read >= min_records and quarantined > max_share * records_read:
+            top = Counter(json.loads(reasons or "{}")).most_common(3)
+            listed = "; ".join(f"{reason} ({count})" for reason, count in top)
+            blocking.append(
+                BlockingFile(
+                    landed[checksum],
+                    f"{quarantined} of {records_read} records quarantined ({quarantined / records_read:.0%}, more "
+                    f"than max_quarantined_share {max_share:.0%}): {listed}",
+                )
+            )
+    return blocking
