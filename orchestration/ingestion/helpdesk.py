@@ -1,36 +1,68 @@
-"""Helpdesk exports: Zendesk incremental exports (JSON pages or JSON Lines) and the generic helpdesk CSVs."""
+"""Helpdesk exports: Zendesk incremental exports and Ticket Audits API pages (JSON pages or JSON Lines), and the
+generic helpdesk CSVs."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from .core import Entity, FileFormat, FileRejected, Source, accepted_values, required, timestamps
-from .personal_data import email, hashing, phone
+from .personal_data import email, hash_fields_sql, hashing, phone
 from .readers import csv_header, csv_records, first_line, json_document, json_document_keys, json_lines
 
 TICKET_STATUSES = ("new", "open", "pending", "hold", "solved", "closed", "deleted")
+
+# The requester's address or number a ticket, an audit or a comment came from (or was sent to) on the email and
+# voice channels: Zendesk's via object.
+VIA_SOURCE = tuple(
+    field("via", "source", side, name)
+    for side in ("from", "to")
+    for field, name in ((email, "address"), (phone, "phone"), (phone, "formatted_phone"))
+)
+# A child event's via object, and a VoiceComment's caller and called numbers.
+CHILD_EVENT_PERSONAL_DATA = (
+    *VIA_SOURCE,
+    phone("data", "from"),
+    phone("data", "to"),
+    phone("formatted_from"),
+    phone("formatted_to"),
+)
+# The child events of a ticket event (incremental export) or of an audit (Ticket Audits API).
+CHILD_EVENT_LISTS = ("child_events", "events")
+
+
+def _hash_ticket_event(payload: str) -> str:
+    """SQL: a ticket event's or an audit's payload with the personal data of its via object and of each of its
+    child events hashed; a list of child events is replaced by its hashed copy (one JSON merge patch each)."""
+    patches = [hash_fields_sql(payload, VIA_SOURCE)]
+    for key in CHILD_EVENT_LISTS:
+        children = f"""from_json(({payload})->'{key}', '["json"]')"""
+        hashed_child = hash_fields_sql("child", CHILD_EVENT_PERSONAL_DATA)
+        hashed = f"list_transform({children}, lambda child: if(json_type(child) = 'OBJECT', {hashed_child}, child))"
+        patches.append(
+            f"(case when json_type(({payload})->'{key}') = 'ARRAY' then json_object('{key}', to_json({hashed})) "
+            "else '{}'::json end)"
+        )
+    return f"json_merge_patch({', '.join(patches)})"
+
 
 ZENDESK_TICKETS = Entity(
     "zendesk_tickets",
     (*required("id"), *timestamps("created_at", "updated_at"), accepted_values("status", TICKET_STATUSES)),
     event_time="(payload->>'updated_at')::timestamptz",
-    # The requester's address or number a ticket came from (or was sent to) on the email and voice channels.
-    hash_personal_data=hashing(
-        *(
-            field("via", "source", side, name)
-            for side in ("from", "to")
-            for field, name in ((email, "address"), (phone, "phone"), (phone, "formatted_phone"))
-        )
-    ),
+    hash_personal_data=hashing(*VIA_SOURCE),
 )
+# Ticket events of the incremental export and audits of the Ticket Audits API, as they came: an audit is a ticket
+# event under the same id (SPEC 4.1), stg_zendesk__ticket_events reads both shapes and keeps an audit once.
 ZENDESK_TICKET_EVENTS = Entity(
     "zendesk_ticket_events",
     (*required("id", "ticket_id"), *timestamps("created_at")),
     event_time="(payload->>'created_at')::timestamptz",
     key="payload->>'id'",
+    hash_personal_data=_hash_ticket_event,
 )
 ZENDESK_USERS = Entity(
     "zendesk_users", required("id"), key="payload->>'id'", hash_personal_data=hashing(email("email"), phone("phone"))
@@ -63,37 +95,56 @@ GENERIC_TICKET_EVENTS = Entity(
 GENERIC_TICKET_COLUMNS = ("ticket_id", "created_at", "status")
 GENERIC_EVENT_COLUMNS = ("event_id", "ticket_id", "created_at", "event_type")
 
-# The records key of each Zendesk export, in the order a file name is matched (ticket_events before tickets).
-ZENDESK_EXPORTS = {
-    "ticket_events": ZENDESK_TICKET_EVENTS,
-    "tickets": ZENDESK_TICKETS,
-    "users": ZENDESK_USERS,
-    "groups": ZENDESK_GROUPS,
-}
+
+@dataclass(frozen=True)
+class ZendeskExport:
+    """A Zendesk export: its raw table, the array holding its records in a page, the fields that tell its JSON
+    Lines records apart, and the file-name prefixes that name it when its first record does not."""
+
+    name: str  # the format is zendesk_<name>_page or zendesk_<name>_jsonl
+    entity: Entity
+    records_key: str
+    record_fields: frozenset[str]
+    name_prefixes: tuple[str, ...]
 
 
-# Fields that tell the Zendesk records apart when a JSON Lines file's name does not.
-ZENDESK_RECORD_FIELDS = {
-    "ticket_events": {"child_events"},
-    "tickets": {"requester_id", "status"},
-    "users": {"role", "email"},
-    "groups": {"name"},
-}
+# In the order a file is matched (ticket_events before tickets, ticket_audits before tickets).
+ZENDESK_EXPORTS = (
+    ZendeskExport(
+        "ticket_events", ZENDESK_TICKET_EVENTS, "ticket_events", frozenset({"child_events"}), ("ticket_events",)
+    ),
+    # GET /api/v2/tickets/{id}/audits (offset or cursor pages) and /api/v2/ticket_audits (cursor pages).
+    ZendeskExport(
+        "ticket_audits",
+        ZENDESK_TICKET_EVENTS,
+        "audits",
+        frozenset({"events", "ticket_id"}),
+        ("ticket_audits", "audits"),
+    ),
+    ZendeskExport("tickets", ZENDESK_TICKETS, "tickets", frozenset({"requester_id", "status"}), ("tickets",)),
+    ZendeskExport("users", ZENDESK_USERS, "users", frozenset({"role", "email"}), ("users",)),
+    ZendeskExport("groups", ZENDESK_GROUPS, "groups", frozenset({"name"}), ("groups",)),
+)
 
 
-def _json_lines_entity(path: Path) -> tuple[str, Entity]:
+def _json_lines_export(path: Path) -> ZendeskExport:
     """The Zendesk export of a JSON Lines file, from the fields of its first record (or its name)."""
     try:
         fields = set(json.loads(first_line(path)))
     except (ValueError, TypeError):
         fields = set()
-    for key, markers in ZENDESK_RECORD_FIELDS.items():
-        if markers <= fields:
-            return key, ZENDESK_EXPORTS[key]
-    for key, entity in ZENDESK_EXPORTS.items():
-        if path.name.startswith(key):
-            return key, entity
+    for export in ZENDESK_EXPORTS:
+        if export.record_fields <= fields:
+            return export
+    for export in ZENDESK_EXPORTS:
+        if path.name.startswith(export.name_prefixes):
+            return export
     raise FileRejected(f"unknown layout: JSON Lines records with fields {sorted(fields)[:8]}")
+
+
+def _json_lines_format(path: Path) -> FileFormat:
+    export = _json_lines_export(path)
+    return FileFormat(f"zendesk_{export.name}_jsonl", export.entity, json_lines)
 
 
 def _looks_like_json_lines(path: Path) -> bool:
@@ -110,19 +161,17 @@ def _looks_like_json_lines(path: Path) -> bool:
 def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
-        key, entity = _json_lines_entity(path)
-        return FileFormat(f"zendesk_{key}_jsonl", entity, json_lines)
+        return _json_lines_format(path)
     if suffix == ".json":
         try:
             keys = json_document_keys(connection, path)
         except FileRejected:
             if not _looks_like_json_lines(path):
                 raise
-            key, entity = _json_lines_entity(path)
-            return FileFormat(f"zendesk_{key}_jsonl", entity, json_lines)
-        for key, entity in ZENDESK_EXPORTS.items():
-            if key in keys:
-                return FileFormat(f"zendesk_{key}_page", entity, json_document(key))
+            return _json_lines_format(path)
+        for export in ZENDESK_EXPORTS:
+            if export.records_key in keys:
+                return FileFormat(f"zendesk_{export.name}_page", export.entity, json_document(export.records_key))
         raise FileRejected(f"unknown layout: JSON document with keys {sorted(keys)[:8]}")
     header = csv_header(path)
     if all(column in header for column in GENERIC_EVENT_COLUMNS):
@@ -132,4 +181,8 @@ def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileForm
     raise FileRejected(f"unknown layout: {path.name} is neither a Zendesk JSON export nor a helpdesk CSV")
 
 
-HELPDESK = Source("helpdesk", (*ZENDESK_EXPORTS.values(), GENERIC_TICKETS, GENERIC_TICKET_EVENTS), detect_format)
+HELPDESK = Source(
+    "helpdesk",
+    (ZENDESK_TICKET_EVENTS, ZENDESK_TICKETS, ZENDESK_USERS, ZENDESK_GROUPS, GENERIC_TICKETS, GENERIC_TICKET_EVENTS),
+    detect_format,
+)
