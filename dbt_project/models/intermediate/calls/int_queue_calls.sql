@@ -42,13 +42,24 @@ exits as (
 ),
 
 completions as (
+    -- The end of an answered call and its talk time (calltime): COMPLETEAGENT/COMPLETECALLER(holdtime, calltime,
+    -- origposition), or a logged transfer, which no COMPLETE* follows: TRANSFER (Asterisk 1.4-11) and
+    -- BLINDTRANSFER (12+) (extension, context, holdtime, calltime[, origposition]); ATTENDEDTRANSFER (12+)
+    -- (method, method data..., holdtime, calltime, origposition) with one method data field for BRIDGE (the bridge)
+    -- and APP (the application), two for LINK (both channels).
     select
         call_id,
         queue,
         event_at as ended_at,
-        try_cast(case when event = 'TRANSFER' then data4 else data2 end as double) as talk_seconds
+        try_cast(
+            case
+                when event in ('COMPLETEAGENT', 'COMPLETECALLER') then data2
+                when event = 'ATTENDEDTRANSFER' and upper(data1) = 'LINK' then data5
+                else data4
+            end as double
+        ) as talk_seconds
     from queue_events
-    where event in ('COMPLETEAGENT', 'COMPLETECALLER', 'TRANSFER')
+    where event in ('COMPLETEAGENT', 'COMPLETECALLER', 'TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER')
     qualify row_number() over (partition by call_id, queue order by event_at, source_line_number) = 1
 ),
 
