@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, redirect_stdout
+from dataclasses import dataclass
 from datetime import date
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import duckdb
 
-from .settings import RUN_UMASK, MissingPiiSaltError, Settings, load_settings
+from .settings import RUN_UMASK, SOURCES, ConfigurationError, Settings, load_settings
 
 SUMMARY_METRICS = (
     "tickets_created",
@@ -47,10 +53,19 @@ def _instance():
     return DagsterInstance.ephemeral()
 
 
-def run_pipeline(settings: Settings, accept_row_count_change: bool = False):
+@dataclass(frozen=True)
+class PipelineRun:
+    run_id: str
+    job_name: str
+    success: bool
+    events: list  # the run's DagsterEvents, in order
+    timed_events: list  # (timestamp, DagsterEvent)
+
+
+def run_pipeline(settings: Settings, accept_row_count_change: bool = False, verbose: bool = False) -> PipelineRun:
     """Run the whole graph, its steps one after the other in this process: Dagster, dbt's manifest and Great
     Expectations are imported once per run rather than once per step (the scheduler's runs use separate
-    processes)."""
+    processes). Dagster's own log goes to the console only with `verbose`."""
     from dagster import execute_job, reconstructable
 
     from .dbt_project import prepare_dbt_project
@@ -59,55 +74,77 @@ def run_pipeline(settings: Settings, accept_row_count_change: bool = False):
     from .definitions import full_pipeline
 
     with _instance() as instance:
-        return execute_job(
+        result = execute_job(
             reconstructable(full_pipeline),
             instance=instance,
             run_config={
                 "execution": {"config": {"in_process": {}}},
-                "loggers": {"console": {"config": {"log_level": "INFO"}}},
+                "loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "CRITICAL"}}},
                 "ops": {"mart_quality_gate": {"config": {"accept_row_count_change": accept_row_count_change}}},
             },
             raise_on_error=False,
         )
+        entries = instance.all_logs(result.run_id)
+        timed = [(entry.timestamp, entry.dagster_event) for entry in entries if entry.dagster_event]
+        return PipelineRun(result.run_id, result.job_def.name, result.success, list(result.all_events), timed)
 
 
 def command_run(arguments: argparse.Namespace) -> int:
-    try:
-        settings = load_settings()
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    from .ingestion.landing import check_landing
+
+    settings = load_settings()
+    check_landing(settings.landing, SOURCES)
+    settings.resolved_pii_salt()
     print(f"landing:   {settings.landing}\nhome:      {settings.home}\ntime zone: {settings.timezone}")
     # Resolved once, so the dbt project parsed when the definitions load and the run's dbt build see the same home.
     os.environ["SUPPORT_KPI_HOME"] = str(settings.home)
-    try:
-        settings.resolved_pii_salt()
-    except MissingPiiSaltError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    result = run_pipeline(settings, accept_row_count_change=arguments.accept_row_count_change)
-    if not result.success:
+    print("running ingest, build, checks, publish ...", flush=True)
+    with _run_log(settings.run_log_path, verbose=arguments.verbose):
+        run = run_pipeline(
+            settings, accept_row_count_change=arguments.accept_row_count_change, verbose=arguments.verbose
+        )
+    from .run_output import failure_lines, source_summary_lines, stage_lines, warning_lines
+
+    print("\n".join(stage_lines(run.timed_events)))
+    summary = source_summary_lines(run.events)
+    if summary:
+        print("\nSources:\n" + "\n".join(summary))
+    for line in warning_lines(run.events):
+        print(line)
+    if not run.success:
         from .alerts import Alert, notify
 
-        report = failure_report(result)
-        print(f"run {result.run_id} FAILED; nothing was published.\n{report}", file=sys.stderr)
-        notify(Alert(run_id=result.run_id, job_name=result.job_def.name, message=report))
+        report = "\n".join(failure_lines(run.events))
+        print(
+            f"\nrun {run.run_id} FAILED; nothing was published (the previous version stays).\n{report}", file=sys.stderr
+        )
+        notify(Alert(run_id=run.run_id, job_name=run.job_name, message=report))
         return 1
-    print(f"run {result.run_id} succeeded")
-    print_summary(settings.published_database)
+    print(f"\nrun {run.run_id} succeeded")
+    print_summary(settings)
     return 0
 
 
-def failure_report(result) -> str:
-    from .alerts import failed_check_lines
-
-    lines = failed_check_lines(result.all_events)
-    for event in result.all_events:
-        if event.is_step_failure:
-            error = event.step_failure_data.error if event.step_failure_data else None
-            detail = error.message.strip().splitlines()[0][:300] if error and error.message else ""
-            lines.append(f"failed step: {event.step_key} {detail}".rstrip())
-    return "\n".join(lines) or "failed for an unknown reason"
+@contextmanager
+def _run_log(log_path: Path, verbose: bool) -> Iterator[None]:
+    """Without --verbose, the full log of the run (dbt's lines, alerts, library warnings) goes to `log_path`, not
+    to the console: the console gets the stage lines and the summary."""
+    if verbose:
+        yield
+        return
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    product_logger = logging.getLogger("supportkpi")
+    with log_path.open("w", encoding="utf-8") as log, redirect_stdout(log), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        handler = logging.StreamHandler(log)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        product_logger.addHandler(handler)
+        product_logger.propagate = False
+        try:
+            yield
+        finally:
+            product_logger.removeHandler(handler)
+            product_logger.propagate = True
 
 
 def format_value(value: float, unit: str) -> str:
@@ -118,8 +155,9 @@ def format_value(value: float, unit: str) -> str:
     return f"{value:,.0f}"
 
 
-def print_summary(published: Path) -> None:
-    """Org-level KPIs of the last complete month, next to their targets."""
+def print_summary(settings: Settings) -> None:
+    """Org-level KPIs of the last complete month, next to their targets; the published path and version."""
+    published = settings.published_database
     with duckdb.connect(str(published), read_only=True) as connection:
         month = connection.execute(
             """
@@ -128,7 +166,7 @@ def print_summary(published: Path) -> None:
             """
         ).fetchone()[0]
         if month is None:
-            print(f"published {published} (no complete month yet)")
+            print(f"published {published} version {_published_version(settings)} (no complete month yet)")
             return
         listed = ", ".join(f"'{name}'" for name in SUMMARY_METRICS)
         rows = connection.execute(
@@ -152,7 +190,14 @@ def print_summary(published: Path) -> None:
             sign = ">=" if direction == "higher_is_better" else "<="
             target_text = f"{sign} {format_value(target, unit)}  {'met' if met else 'MISSED'}"
         print(f"  {metric:<28} {format_value(value, unit):>10} {int(sample_size):>7}  {target_text}")
-    print(f"\nPublished warehouse: {published}  (schema marts; open read-only)")
+    print(f"\nPublished warehouse: {published}  version {_published_version(settings)}  (schema marts; open read-only)")
+
+
+def _published_version(settings: Settings) -> str:
+    try:
+        return str(json.loads(settings.manifest_path.read_text())["version"])
+    except (OSError, ValueError, KeyError):
+        return "?"
 
 
 def command_query(arguments: argparse.Namespace) -> int:
@@ -177,15 +222,50 @@ def command_report(arguments: argparse.Namespace) -> int:
     return 0
 
 
+RUN_ENVIRONMENT = """environment variables:
+  SUPPORT_KPI_HOME                   working folder for every file a run writes (default ./data)
+  SUPPORT_KPI_LANDING                folder of the exports: helpdesk/ telephony/ surveys/ quality/ reference/
+                                     (default $SUPPORT_KPI_HOME/landing); missing or empty is an error
+  SUPPORT_KPI_TIMEZONE               reporting time zone, an IANA name (default UTC)
+  SUPPORT_KPI_PII_SALT               secret key hashing customer phone numbers and emails (required, except
+                                     on a landing written by `supportkpi generate`)
+  SUPPORT_KPI_ALERT_WEBHOOK_URL      webhook (plain JSON or Slack-compatible) told of failed runs
+  SUPPORT_KPI_ALERT_TIMEOUT_SECONDS  deadline for delivering one alert (default 10)
+  SUPPORT_KPI_KEEP_RUNS              per-run artifacts kept (default 10)
+  SUPPORT_KPI_MEMORY_LIMIT           DuckDB memory_limit (default 60 % of memory)
+  SUPPORT_KPI_THREADS                DuckDB threads (default: the core count)
+  SUPPORT_KPI_LOCK_TIMEOUT_SECONDS   wait for another run holding the build database (default 3600)
+  DAGSTER_HOME                       optional: keep Dagster's run history there (the UI shows it)
+
+files in the landing folder:
+  .supportkpi-ignore                 one glob a line (relative to the landing folder, # comments): files
+                                     never ingested, e.g. telephony/queue_log-2018*.gz
+
+exit codes:
+  0  published a new version (warnings, if any, printed)
+  1  nothing published: a blocking check failed, a file was rejected, or a fault stopped the run; the
+     previous version stays published and an alert is sent
+  2  configuration error (landing folder, salt, time zone, option): one line on stderr, nothing written
+"""
+
+
+def package_version() -> str:
+    try:
+        return version("support-kpi-warehouse")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="supportkpi", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"supportkpi {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     generate = commands.add_parser("generate", help="write realistic demo exports into a landing folder")
     generate.add_argument("--out", required=True, help="landing folder to write")
-    generate.add_argument("--days", type=int, default=90)
-    generate.add_argument("--agents", type=int, default=12)
-    generate.add_argument("--seed", type=int, default=7)
+    generate.add_argument("--days", type=int, default=90, help="days of history to write (default 90)")
+    generate.add_argument("--agents", type=int, default=12, help="agents in the roster (default 12)")
+    generate.add_argument("--seed", type=int, default=7, help="random seed: the same seed writes the same files")
     generate.add_argument(
         "--end-date",
         type=date.fromisoformat,
@@ -194,7 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.set_defaults(handler=command_generate)
 
-    run = commands.add_parser("run", help="ingest, build, check and publish; non-zero exit when blocked")
+    run = commands.add_parser(
+        "run",
+        help="ingest, build, check and publish; non-zero exit when blocked",
+        description="Ingest the new exports of the landing folder, build the marts, run the quality gate and "
+        "publish a new version of the warehouse only if every blocking check passed.",
+        epilog=RUN_ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("--verbose", action="store_true", help="show the full Dagster and dbt log")
     run.add_argument(
         "--accept-row-count-change",
         action="store_true",
@@ -204,8 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=command_run)
 
     query = commands.add_parser("query", help="run SQL read-only on the published warehouse")
-    query.add_argument("sql")
-    query.add_argument("--max-rows", type=int, default=100)
+    query.add_argument("sql", help='SQL to run, e.g. "select * from marts.kpi_metrics limit 10"')
+    query.add_argument("--max-rows", type=int, default=100, help="rows to show at most (default 100)")
     query.set_defaults(handler=command_query)
 
     report = commands.add_parser("report", help="write a static HTML report from the published warehouse")
@@ -217,7 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     os.umask(RUN_UMASK)  # what the product writes is readable by its owner and group only
-    return int(arguments.handler(arguments))
+    try:
+        return int(arguments.handler(arguments))
+    except ConfigurationError as error:
+        print(f"supportkpi: error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -18,7 +18,12 @@ DEMO_PII_SALT = "demo-only-salt-not-secret"
 PII_SALT_VARIABLE = "SUPPORT_KPI_PII_SALT"
 
 
-class MissingPiiSaltError(RuntimeError):
+class ConfigurationError(ValueError):
+    """A setting, the landing folder or a reference file cannot be used as configured: `supportkpi run` exits 2
+    with this one line, and nothing is written."""
+
+
+class MissingPiiSaltError(ConfigurationError):
     """Published marts carry salted hashes of phone numbers and emails; a real run needs a secret salt."""
 
 
@@ -104,6 +109,11 @@ class Settings:
         """One dbt target folder (artifacts and dbt.log) per run; the newest `keep_runs` are kept."""
         return self.home / "dbt" / "runs"
 
+    @property
+    def run_log_path(self) -> Path:
+        """The full log (Dagster, dbt, alerts) of the latest `supportkpi run` without --verbose."""
+        return self.home / "logs" / "last-run.log"
+
     def landing_folder(self, source: str) -> Path:
         return self.landing / source
 
@@ -127,7 +137,7 @@ def keep_runs_from(env: os._Environ[str] | dict[str, str]) -> int:
     except ValueError:
         keep = 0
     if keep < 1:
-        raise ValueError(f"SUPPORT_KPI_KEEP_RUNS={text!r} is not a whole number of runs >= 1")
+        raise ConfigurationError(f"SUPPORT_KPI_KEEP_RUNS={text!r} is not a whole number of runs >= 1")
     return keep
 
 
@@ -135,7 +145,7 @@ def validate_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"SUPPORT_KPI_TIMEZONE={name!r} is not an IANA time zone name") from error
+        raise ConfigurationError(f"SUPPORT_KPI_TIMEZONE={name!r} is not an IANA time zone name") from error
     return name
 
 

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,8 +49,11 @@ dbt_translator = SupportKpiDbtTranslator(
 
 def dbt_build_args(timezone: str) -> list[str]:
     """Models and their data tests. dbt's unit tests check the SQL, not the data: they run in CI (`make test`), not
-    in every run (dbt's own advice)."""
-    return ["build", "--exclude-resource-type", "unit_test", *run_vars_argument(timezone)]
+    in every run (dbt's own advice). No colour codes in dbt's log file, nor on a console that is not a terminal."""
+    colors = "--use-colors" if sys.stdout.isatty() else "--no-use-colors"
+    return [
+        "build", "--exclude-resource-type", "unit_test", colors, "--no-use-colors-file", *run_vars_argument(timezone)
+    ]  # fmt: skip
 
 
 def start_from_the_project_parse(run_folder: Path, project: DbtProject = dbt_project) -> None:

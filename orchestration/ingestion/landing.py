@@ -9,12 +9,14 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..settings import ConfigurationError
+
 IGNORE_FILE = ".supportkpi-ignore"
 # Files still being copied by common tools (rsync, browsers, curl -o ...part).
 PARTIAL_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
 
 
-class LandingError(ValueError):
+class LandingError(ConfigurationError):
     """The landing folder cannot be ingested as configured (a configuration error, exit 2)."""
 
 
