@@ -79,6 +79,9 @@ class FileFormat:
     name: str
     entity: Entity
     parser: Parser
+    # The settings the file is read with (JSON), kept in the manifest where they are not fixed by the format alone
+    # (a survey's question mapping): Source.is_stale tells when a later run must read the file again.
+    read_with: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,11 @@ class Source:
     name: str
     entities: tuple[Entity, ...]
     detect_format: Callable[[duckdb.DuckDBPyConnection, Path], FileFormat]
+    # Called with the source's landing folder before its files are ingested (to load settings the parsers use).
+    prepare: Callable[[Path], None] | None = None
+    # Given a file's landed name and the `read_with` it was ingested with: whether the current settings would read
+    # it differently, so that it is read again (its earlier ingestion replaced).
+    is_stale: Callable[[str, str | None], bool] | None = None
 
 
 # The landed path (relative to its source folder, `archive.zip!member.csv` for a zip member) of the file being
@@ -101,7 +109,12 @@ def current_landed_path() -> str:
 
 
 class FileRejected(Exception):
-    """The whole file cannot be read; it is quarantined as one record with this reason."""
+    """The whole file cannot be read; it is quarantined as one record with this reason. `read_with`: the settings
+    it was rejected under (FileFormat.read_with), where other settings could read it."""
+
+    def __init__(self, reason: str, *, read_with: str | None = None) -> None:
+        super().__init__(reason)
+        self.read_with = read_with
 
 
 @dataclass
@@ -118,6 +131,7 @@ class FileResult:
     file_error: str | None = None
     encoding: str = "utf-8"
     compression: str | None = None
+    read_with: str | None = None
     reprocessed: bool = False
     landed_name: str = ""  # relative to the source folder (`archive.zip!member.csv` for a zip member)
     ignored: bool = False  # matched by .supportkpi-ignore: not ingested, and an earlier ingestion removed
@@ -211,6 +225,7 @@ def create_raw_tables(connection: duckdb.DuckDBPyConnection, entities: Iterable[
         )
         """
     )
+    connection.execute(f"alter table {RAW_SCHEMA}.ingested_files add column if not exists read_with varchar")
     connection.execute(
         f"""
         create table if not exists {RAW_SCHEMA}.quarantine (
@@ -406,7 +421,8 @@ def ingest_landed_file(
         if unit.member is not None and is_ignored(unit.landed_name):
             results.append(_ignored(connection, source, unit, checksum))
             continue
-        file_id = forget_file(connection, source, checksum) if reprocess else None
+        stale = not reprocess and _read_with_stale_settings(connection, source, unit, checksum)
+        file_id = forget_file(connection, source, checksum) if reprocess or stale else None
         result = ingest_file(
             connection, source.name, unit, source.detect_format, file_id, checksum=checksum,
             max_uncompressed_bytes=max_uncompressed_bytes, archive_error=archive_error,
@@ -414,6 +430,18 @@ def ingest_landed_file(
         result.reprocessed = file_id is not None
         results.append(result)
     return results
+
+
+def _read_with_stale_settings(
+    connection: duckdb.DuckDBPyConnection, source: Source, unit: LandedUnit, checksum: str
+) -> bool:
+    if source.is_stale is None:
+        return False
+    rows = connection.execute(
+        f"select read_with from {RAW_SCHEMA}.ingested_files where source = ? and checksum = ?",
+        [source.name, checksum],
+    ).fetchall()
+    return any(source.is_stale(unit.landed_name, read_with) for (read_with,) in rows)
 
 
 def _ignored(connection: duckdb.DuckDBPyConnection, source: Source, unit: LandedUnit, checksum: str) -> FileResult:
@@ -472,17 +500,19 @@ def ingest_file(
                 readable = _readable_copy(unit, Path(scratch), result, max_uncompressed_bytes)
                 fmt = detect_format(connection, readable)
                 result.format = fmt.name
+                result.read_with = fmt.read_with
                 _stage_parsed(connection, file_id, source, unit.display_path, readable, fmt, result)
             except (FileRejected, DecompressionError, duckdb.Error, UnicodeDecodeError) as error:
                 # The file as a whole is unreadable: quarantine it as one record and let the other files go on.
                 connection.execute("rollback")
                 connection.execute("begin transaction")
+                result.read_with = getattr(error, "read_with", None)
                 _reject_whole_file(connection, file_id, source, unit, readable, _short_reason(error), result)
         connection.execute(
             f"""
             insert into {RAW_SCHEMA}.ingested_files (file_id, source, path, checksum, size_bytes, format,
-                records_read, staged, quarantined, quarantine_reasons, file_error, encoding)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                records_read, staged, quarantined, quarantine_reasons, file_error, encoding, read_with)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 file_id,
@@ -497,6 +527,7 @@ def ingest_file(
                 json.dumps(result.quarantine_reasons, sort_keys=True),
                 result.file_error,
                 result.encoding,
+                result.read_with,
             ],
         )
         connection.execute("commit")

@@ -62,18 +62,22 @@ class IgnoreRules:
 
     def matches(self, relative_path: str) -> str | None:
         """The first pattern matching a path relative to the landing folder, or None."""
-        name = relative_path.rsplit("/", 1)[-1]
         for pattern in self.patterns:
-            pattern_text = pattern.lstrip("/")
-            if "/" not in pattern_text:
-                if fnmatch.fnmatchcase(name, pattern_text) or fnmatch.fnmatchcase(name.split("!")[-1], pattern_text):
-                    return pattern
-            elif pattern_text.endswith("/"):
-                if relative_path.startswith(pattern_text):
-                    return pattern
-            elif _path_glob(pattern_text).fullmatch(relative_path):
+            if glob_matches(pattern, relative_path):
                 return pattern
         return None
+
+
+def glob_matches(pattern: str, relative_path: str) -> bool:
+    """Whether a glob matches a relative path, as in .supportkpi-ignore: a pattern without a `/` matches the file
+    name (or a zip member's name) in any folder, a trailing `/` a folder and all under it, `**` any folders."""
+    pattern_text = pattern.lstrip("/")
+    if "/" not in pattern_text:
+        name = relative_path.rsplit("/", 1)[-1]
+        return fnmatch.fnmatchcase(name, pattern_text) or fnmatch.fnmatchcase(name.split("!")[-1], pattern_text)
+    if pattern_text.endswith("/"):
+        return relative_path.startswith(pattern_text)
+    return _path_glob(pattern_text).fullmatch(relative_path) is not None
 
 
 def _path_glob(pattern: str) -> re.Pattern[str]:

@@ -99,7 +99,8 @@ def csv_delimiter(path: Path) -> str:
 def _csv_options(path: Path) -> str:
     return f"""{sql_literal(str(path))}, header = true, all_varchar = true, auto_detect = true,
                delim = {sql_literal(csv_delimiter(path))},
-               strict_mode = true, store_rejects = true, rejects_table = 'csv_reject_errors',
+               strict_mode = true, max_line_size = {HEADER_LIMIT_BYTES},
+               store_rejects = true, rejects_table = 'csv_reject_errors',
                rejects_scan = 'csv_reject_scans'"""
 
 
@@ -155,7 +156,11 @@ def csv_records(skip_data_rows: int = 0) -> Parser:
     return parse
 
 
-def first_line(path: Path, limit: int = 65536) -> str:
+# A header line may be long: a Qualtrics export of thousands of columns (the max_record_bytes default).
+HEADER_LIMIT_BYTES = 16 << 20
+
+
+def first_line(path: Path, limit: int = HEADER_LIMIT_BYTES) -> str:
     with path.open("rb") as handle:
         return handle.readline(limit).decode("utf-8", errors="replace").lstrip("\ufeff").strip()
 

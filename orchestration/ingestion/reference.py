@@ -1,4 +1,5 @@
-"""User-edited reference data: roster, queues and targets. The latest ingested version of each file wins."""
+"""User-edited reference data: roster, queues, targets and survey mappings. The latest ingested version of each
+file wins."""
 
 from __future__ import annotations
 
@@ -40,10 +41,23 @@ TARGETS = Entity(
     key="payload->>'metric', payload->>'scope_type', payload->>'scope_id', payload->>'grain', payload->>'valid_from'",
 )
 
+# reference/surveys.csv: the questions of each survey (read by the surveys ingestion, kept here as reference data).
+SURVEY_MAPPINGS = Entity(
+    "survey_mappings",
+    (
+        Rule(
+            "missing survey_id and file_pattern",
+            "coalesce(trim(payload->>'survey_id'), '') = '' and coalesce(trim(payload->>'file_pattern'), '') = ''",
+        ),
+    ),  # fmt: skip
+    key="payload->>'source', payload->>'survey_id', payload->>'file_pattern'",
+)
+
 REFERENCE_FILES = {
     "roster": (ROSTER, ("agent_id", "team_id", "valid_from")),
     "queues": (QUEUES, ("queue", "team_id")),
     "targets": (TARGETS, ("metric", "scope_type", "grain", "target")),
+    "surveys": (SURVEY_MAPPINGS, ("survey_id", "file_pattern", "nps_question")),
 }
 
 
@@ -57,7 +71,7 @@ def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileForm
         if path.name.startswith(name):
             missing = [column for column in columns if column not in header]
             raise FileRejected(f"unknown layout: {path.name} lacks columns {missing}")
-    raise FileRejected(f"unknown layout: {path.name} has the columns of neither roster, queues nor targets")
+    raise FileRejected(f"unknown layout: {path.name} has the columns of neither roster, queues, targets nor surveys")
 
 
 REFERENCE = Source("reference", tuple(entity for entity, _ in REFERENCE_FILES.values()), detect_format)

@@ -80,6 +80,8 @@ def ingest_source(
     not ingested, and what an earlier run staged from them is removed."""
     create_raw_tables(connection, source.entities)
     prepare_personal_data_hashing(connection, source.entities, pii_salt)
+    if source.prepare is not None:
+        source.prepare(folder)
     summary = SourceSummary(source.name)
     ignore = ignore or IgnoreRules()
     for path in landed_files(folder):

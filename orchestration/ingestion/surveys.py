@@ -1,23 +1,397 @@
-"""Survey exports: Qualtrics CSV with three header rows, and the generic survey CSV."""
+"""Survey exports: Qualtrics CSV with three header rows, and the generic survey CSV.
+
+A Qualtrics export is read with the questions of its survey (reference/surveys.csv, else the dbt vars), found by
+their ImportId or column id; what it was read with is kept in the manifest, so that a changed mapping reads the
+files it affects again. Each staged response carries, under `_read_as`, the scores and fields that mapping gave."""
 
 from __future__ import annotations
 
+import ast
+import csv
+import json
+import re
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
 from ..dbt_vars import dbt_var
-from .core import FUTURE_TOLERANCE, Entity, FileFormat, FileRejected, Rule, Source, in_range, required, timestamps
+from .core import (
+    FUTURE_TOLERANCE,
+    Entity,
+    FileFormat,
+    FileRejected,
+    Parser,
+    Rule,
+    Source,
+    current_landed_path,
+    in_range,
+    required,
+    timestamps,
+)
+from .encoding import is_utf8
+from .landing import IgnoreRules, glob_matches, landed_files
 from .personal_data import email, hashing
-from .readers import csv_header, csv_records
+from .readers import csv_delimiter, csv_header, csv_records, sql_literal
+
+# A wide export's header rows (thousands of columns, long question texts) are far beyond csv's default limit.
+csv.field_size_limit(1 << 28)
+
+READ_AS = "_read_as"
+SURVEY_ID_COLUMNS = ("surveyid", "survey_id")
+LEGACY_REMEDY = (
+    "re-export it from Qualtrics in the current format (Data & Analysis > Export & Import > Export data > CSV, "
+    "which writes three header rows: column ids, question texts and ImportIds)"
+)
+SPREADSHEET_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}")
+QUALTRICS_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?")
 
 
-def qualtrics_entity() -> Entity:
+@dataclass(frozen=True)
+class SurveyMapping:
+    """The questions of one survey (a row of reference/surveys.csv), or the dbt vars' defaults."""
+
+    survey_id: str = ""
+    file_pattern: str = ""
+    nps_question: str = ""
+    csat_question: str = ""
+    csat_scale_max: int = 5
+    comment_question: str = ""
+    ticket_id_field: str = "ticket_id"
+    call_id_field: str = "call_id"
+    is_default: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.is_default:
+            return "default questions (dbt vars)"
+        return f"reference/surveys.csv row survey_id={self.survey_id!r} file_pattern={self.file_pattern!r}"
+
+
+def default_mapping() -> SurveyMapping:
+    return SurveyMapping(
+        nps_question=str(dbt_var("qualtrics_nps_question")),
+        csat_question=str(dbt_var("qualtrics_csat_question")),
+        comment_question=str(dbt_var("qualtrics_comment_question")),
+        is_default=True,
+    )
+
+
+# The survey mappings of the landing being ingested (SURVEYS.prepare loads them from landing/reference).
+_MAPPINGS: ContextVar[tuple[SurveyMapping, ...]] = ContextVar("survey_mappings", default=())
+
+SURVEYS_CSV_COLUMNS = ("survey_id", "file_pattern", "nps_question")
+
+
+def _read_reference_csv(path: Path) -> list[dict[str, str]]:
+    encoding = "utf-8-sig" if is_utf8(path) else "cp1252"
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.DictReader(handle, delimiter=csv_delimiter(path))
+        return [{(key or "").strip(): (value or "").strip() for key, value in row.items()} for row in reader]
+
+
+def load_survey_mappings(landing: Path) -> tuple[SurveyMapping, ...]:
+    """The Qualtrics rows of every surveys file in landing/reference (a CSV with survey_id, file_pattern and
+    nps_question columns, whatever its name), merged by (source, survey_id, file_pattern): the file changed last
+    wins. Files listed in .supportkpi-ignore do not count."""
+    ignore = IgnoreRules.load(landing)
+    folder = landing / "reference"
+    candidates = [
+        path
+        for path in landed_files(folder)
+        if path.suffix.lower() in (".csv", ".txt", ".tsv")
+        and ignore.matches(f"reference/{path.relative_to(folder).as_posix()}") is None
+        and all(column in csv_header(path) for column in SURVEYS_CSV_COLUMNS)
+    ]
+    merged: dict[tuple[str, str, str], SurveyMapping] = {}
+    for path in sorted(candidates, key=lambda candidate: candidate.stat().st_mtime):
+        for row in _read_reference_csv(path):
+            source = row.get("source", "").lower() or "qualtrics"
+            if source != "qualtrics" or not (row.get("survey_id") or row.get("file_pattern")):
+                continue
+            scale = row.get("csat_scale_max", "")
+            mapping = SurveyMapping(
+                survey_id=row.get("survey_id", ""),
+                file_pattern=row.get("file_pattern", ""),
+                nps_question=row.get("nps_question", ""),
+                csat_question=row.get("csat_question", ""),
+                csat_scale_max=int(scale) if scale.isdigit() and 2 <= int(scale) <= 10 else 5,
+                comment_question=row.get("comment_question", ""),
+                ticket_id_field=row.get("ticket_id_field", "") or "ticket_id",
+                call_id_field=row.get("call_id_field", "") or "call_id",
+            )
+            key = (source, mapping.survey_id, mapping.file_pattern)
+            merged.pop(key, None)
+            merged[key] = mapping
+    return tuple(merged.values())
+
+
+def prepare_surveys(folder: Path) -> None:
+    _MAPPINGS.set(load_survey_mappings(folder.parent))
+
+
+def mapping_for(survey_id: str | None, landed_name: str) -> SurveyMapping:
+    """The first row whose survey_id is the export's own or whose file_pattern matches its path under surveys/."""
+    for mapping in _MAPPINGS.get():
+        if survey_id and mapping.survey_id == survey_id:
+            return mapping
+        if mapping.file_pattern and _pattern_matches(mapping.file_pattern, landed_name):
+            return mapping
+    return default_mapping()
+
+
+def _pattern_matches(pattern: str, landed_name: str) -> bool:
+    pattern = pattern.removeprefix("surveys/")
+    member = landed_name.split("!", 1)[-1]
+    return glob_matches(pattern, landed_name) or glob_matches(pattern, member)
+
+
+def csat_labels() -> dict[str, int]:
+    return {str(label).strip().lower(): int(score) for label, score in dict(dbt_var("survey_csat_labels")).items()}
+
+
+def _read_with(survey_id: str | None, mapping: SurveyMapping) -> str:
+    return json.dumps(
+        {"survey_id_in_file": survey_id, "mapping": asdict(mapping), "csat_labels": csat_labels()}, sort_keys=True
+    )
+
+
+def is_stale(landed_name: str, read_with: str | None) -> bool:
+    """Whether the current mappings would read a Qualtrics file differently from the way it was read."""
+    if not read_with:
+        return False
+    stored = json.loads(read_with)
+    return _read_with(stored.get("survey_id_in_file"), mapping_for(stored.get("survey_id_in_file"), landed_name)) != (
+        read_with
+    )
+
+
+def _header_rows(path: Path, count: int) -> list[list[str]]:
+    """The first `count` CSV records (a question text may span lines), whatever the width of the export."""
+    rows: list[list[str]] = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.reader(handle, delimiter=csv_delimiter(path)):
+            rows.append([cell.strip() for cell in row])
+            if len(rows) == count:
+                break
+    return rows
+
+
+def _import_id(cell: str) -> dict[str, Any]:
+    """An ImportId cell: JSON (`{"ImportId":"QID1"}`) or a Python-style dict with single quotes."""
+    text = cell.strip()
+    if not text.startswith("{"):
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return {}
+    return value if isinstance(value, dict) and "ImportId" in value else {}
+
+
+@dataclass(frozen=True)
+class QualtricsHeader:
+    columns: list[str]
+    import_ids: list[dict[str, Any]]
+    first_response: dict[str, str]
+
+    def column(self, question: str) -> str | None:
+        """The column of a question, by its ImportId (which survives renaming) or by its column id."""
+        if not question:
+            return None
+        for column, import_id in zip(self.columns, self.import_ids, strict=False):
+            if str(import_id.get("ImportId", "")) == question:
+                return column
+        return question if question in self.columns else None
+
+    def time_zone(self) -> str | None:
+        zones = {
+            str(import_id.get("ImportId", "")): str(import_id["timeZone"])
+            for import_id in self.import_ids
+            if import_id.get("timeZone")
+        }
+        return zones.get("recordedDate") or next(iter(zones.values()), None)
+
+    def survey_id(self) -> str | None:
+        for column in self.columns:
+            if column.lower() in SURVEY_ID_COLUMNS and self.first_response.get(column):
+                return self.first_response[column]
+        return None
+
+
+def _is_legacy(header: list[str]) -> bool:
+    return ("ResponseID" in header and "ResponseSet" in header) or header[:2] == ["V1", "V2"]
+
+
+def _is_qualtrics(header: list[str], path: Path) -> QualtricsHeader | None:
+    if "ResponseId" not in header:
+        return None
+    rows = _header_rows(path, 4)
+    if len(rows) < 3:
+        return None
+    import_ids = [_import_id(cell) for cell in rows[2]]
+    if sum(bool(import_id) for import_id in import_ids) < max(1, len(rows[0]) // 2):
+        return None
+    first_response = dict(zip(rows[0], rows[3], strict=False)) if len(rows) > 3 else {}
+    return QualtricsHeader(rows[0], import_ids, first_response)
+
+
+def _text(column: str | None) -> str:
+    return f"nullif(trim(payload->>{sql_literal(column)}), '')" if column else "null::varchar"
+
+
+def _score(column: str | None, labels: dict[str, int] | None = None) -> str:
+    """SQL: the score of an answer: a recode value (`9`, `9.0`), a label's leading integer (`10 - Extremely
+    likely`) or, for CSAT, a label of `labels`; null when the answer is none of these."""
+    if not column:
+        return "null::integer"
+    value = _text(column)
+    by_label = ""
+    if labels:
+        cases = " ".join(f"when {sql_literal(label)} then {score}" for label, score in labels.items())
+        by_label = f"when true then (case lower({value}) {cases} end)"
+    return f"""(case when regexp_matches({value}, '^[0-9]+(\\.0+)?$')
+                      then try_cast(try_cast({value} as double) as integer)
+                 when regexp_matches({value}, '^[0-9]+\\s*-')
+                      then try_cast(regexp_extract({value}, '^[0-9]+') as integer)
+                 {by_label} end)"""
+
+
+def _nps_group(column: str | None) -> str:
+    value = f"lower({_text(column)})"
+    return f"""(case when {value} in ('1', 'detractor') then 'detractor' when {value} in ('2', 'passive') then 'passive'
+                 when {value} in ('3', 'promoter') then 'promoter' end)"""
+
+
+@dataclass(frozen=True)
+class QualtricsReading:
+    """The columns a Qualtrics export is read with."""
+
+    mapping: SurveyMapping
+    time_zone: str | None
+    nps: str | None
+    nps_group: str | None
+    csat: str | None
+    comment: str | None
+    ticket_id: str | None
+    call_id: str | None
+
+    def read_as_sql(self) -> str:
+        fields = {
+            "survey": sql_literal(self.mapping.label),
+            "time_zone": sql_literal(self.time_zone) if self.time_zone else "null::varchar",
+            "nps_question": sql_literal(self.nps or ""),
+            "nps_score": _score(self.nps),
+            "nps_group": _nps_group(self.nps_group) if self.nps_group else "null::varchar",
+            "csat_question": sql_literal(self.csat or ""),
+            "csat_score": _score(self.csat, csat_labels()),
+            "csat_scale_max": str(self.mapping.csat_scale_max),
+            "comment": _text(self.comment),
+            "ticket_id": _text(self.ticket_id),
+            "call_id": _text(self.call_id),
+        }
+        return "json_object(" + ", ".join(f"'{name}', {expression}" for name, expression in fields.items()) + ")"
+
+    def rules(self) -> tuple[Rule, ...]:
+        scored = f"payload->'{READ_AS}'"
+        rules: list[Rule] = []
+        for question, score, low, high in (
+            (self.nps, "nps_score", 0, 10),
+            (self.csat, "csat_score", 1, self.mapping.csat_scale_max),
+        ):
+            if not question:
+                continue
+            rules.append(
+                Rule(
+                    f"{question} answer is not a score on {low}-{high}",
+                    f"{_text(question)} is not null and ({scored}->>'{score}') is null",
+                )
+            )
+            value = f"try_cast({scored}->>'{score}' as integer)"
+            rules.append(Rule(f"{question} out of range [{low}, {high}]", f"{value} < {low} or {value} > {high}"))
+        return tuple(rules)
+
+
+def _resolve_reading(header: QualtricsHeader, mapping: SurveyMapping, read_with: str) -> QualtricsReading:
+    def column(question: str, role: str, *, mapped: bool) -> str | None:
+        found = header.column(question)
+        if found is None and question and mapped:
+            raise FileRejected(
+                f"{mapping.label} names {role} {question!r}, but the export has no column or ImportId "
+                f"{question!r}: fix reference/surveys.csv (questions are matched by ImportId, e.g. QID15, or "
+                "column id, e.g. Q15)",
+                read_with=read_with,
+            )
+        return found
+
+    mapped = not mapping.is_default
+    nps = column(mapping.nps_question, "nps_question", mapped=mapped)
+    if nps is None:
+        groups = [name for name in header.columns if name.endswith("_NPS_GROUP")]
+        if len(groups) == 1 and groups[0].removesuffix("_NPS_GROUP") in header.columns:
+            nps = groups[0].removesuffix("_NPS_GROUP")
+    nps_group = f"{nps}_NPS_GROUP" if nps and f"{nps}_NPS_GROUP" in header.columns else None
+    return QualtricsReading(
+        mapping=mapping,
+        time_zone=header.time_zone(),
+        nps=nps,
+        nps_group=nps_group,
+        csat=column(mapping.csat_question, "csat_question", mapped=mapped),
+        comment=column(mapping.comment_question, "comment_question", mapped=mapped),
+        ticket_id=header.column(mapping.ticket_id_field),
+        call_id=header.column(mapping.call_id_field),
+    )
+
+
+def _check_dates(header: QualtricsHeader, read_with: str) -> None:
+    recorded = header.first_response.get("RecordedDate", "")
+    if recorded and not QUALTRICS_DATE.match(recorded):
+        resaved = " (the file was re-saved by a spreadsheet)" if SPREADSHEET_DATE.match(recorded) else ""
+        raise FileRejected(
+            f"RecordedDate {recorded!r} is not YYYY-MM-DD HH:MM:SS{resaved}: re-export the responses from Qualtrics "
+            "as CSV and land that file unchanged",
+            read_with=read_with,
+        )
+
+
+def _check_time_zone(zone: str | None, read_with: str) -> None:
+    if not zone:
+        return
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise FileRejected(f"unknown time zone {zone!r} in the ImportId row", read_with=read_with) from error
+
+
+def _with_read_as(reading: QualtricsReading) -> Parser:
+    rows = csv_records(skip_data_rows=2)
+
+    def parse(connection: duckdb.DuckDBPyConnection, path: Path) -> str:
+        return f"""
+            select record_number,
+                   case when payload is not null
+                        then json_merge_patch(payload, json_object('{READ_AS}', {reading.read_as_sql()})) end
+                       as payload,
+                   raw_text, parse_error
+            from ({rows(connection, path)})
+        """
+
+    return parse
+
+
+def qualtrics_entity(reading: QualtricsReading | None = None) -> Entity:
+    """The Qualtrics responses table, with the rules of one export's reading (without one: the generic rules)."""
     return Entity(
         "qualtrics_responses",
         (
             *required("ResponseId", "RecordedDate"),
-            # RecordedDate carries no zone (it is read in the qualtrics_timezone dbt var).
+            # RecordedDate carries no zone: it is read in the export's own zone, else qualtrics_timezone.
             Rule(
                 "unparseable timestamp in RecordedDate",
                 "try_cast(payload->>'RecordedDate' as timestamp) is null",
@@ -26,8 +400,7 @@ def qualtrics_entity() -> Entity:
                 "RecordedDate in the future",
                 f"try_cast(payload->>'RecordedDate' as timestamp) > (now() + {FUTURE_TOLERANCE})::timestamp",
             ),
-            in_range(dbt_var("qualtrics_nps_question"), 0, 10, integer=True),
-            in_range(dbt_var("qualtrics_csat_question"), 1, 5, integer=True),
+            *(reading.rules() if reading else ()),
         ),
         event_time="(payload->>'RecordedDate')::timestamp",
         key="payload->>'ResponseId'",
@@ -52,17 +425,23 @@ GENERIC_SURVEY_RESPONSES = Entity(
 )
 
 
-def _third_line_is_import_ids(path: Path) -> bool:
-    with path.open("rb") as handle:
-        # Question texts in the second header row may span lines; look for the ImportId row near the top.
-        head = handle.read(1 << 16).decode("utf-8", errors="replace")
-    return '{""ImportId""' in head or '{"ImportId"' in head
+def qualtrics_format(header: QualtricsHeader) -> FileFormat:
+    survey_id = header.survey_id()
+    mapping = mapping_for(survey_id, current_landed_path())
+    read_with = _read_with(survey_id, mapping)
+    _check_dates(header, read_with)
+    reading = _resolve_reading(header, mapping, read_with)
+    _check_time_zone(reading.time_zone, read_with)
+    return FileFormat("qualtrics_csv", qualtrics_entity(reading), _with_read_as(reading), read_with=read_with)
 
 
 def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
     header = csv_header(path)
-    if "ResponseId" in header and _third_line_is_import_ids(path):
-        return FileFormat("qualtrics_csv", QUALTRICS_RESPONSES, csv_records(skip_data_rows=2))
+    if _is_legacy(header):
+        raise FileRejected(f"legacy Qualtrics export (two header rows, columns {', '.join(header[:3])}, ...): "
+                           f"{LEGACY_REMEDY}")  # fmt: skip
+    if (qualtrics := _is_qualtrics(header, path)) is not None:
+        return qualtrics_format(qualtrics)
     if all(column in header for column in GENERIC_SURVEY_COLUMNS):
         return FileFormat("generic_survey_csv", GENERIC_SURVEY_RESPONSES, csv_records())
     raise FileRejected(
@@ -70,4 +449,10 @@ def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileForm
     )
 
 
-SURVEYS = Source("surveys", (QUALTRICS_RESPONSES, GENERIC_SURVEY_RESPONSES), detect_format)
+SURVEYS = Source(
+    "surveys",
+    (QUALTRICS_RESPONSES, GENERIC_SURVEY_RESPONSES),
+    detect_format,
+    prepare=prepare_surveys,
+    is_stale=is_stale,
+)

@@ -30,7 +30,9 @@ final as (
         linked.csat_score,
         linked.nps_score >= 9 as is_promoter,
         linked.nps_score <= 6 as is_detractor,
-        linked.csat_score >= 4 as is_csat_satisfied,
+        linked.csat_scale_max,
+        -- CSAT counts the top two points of the survey's scale (4-5 of 5).
+        linked.csat_score >= linked.csat_scale_max - 1 as is_csat_satisfied,
         linked.comment,
         linked.ticket_id,
         linked.call_id,
