@@ -99,15 +99,33 @@ def _source_lines(source: str, metadata: Mapping[str, Any], rejected: int) -> li
     return lines
 
 
+# At most this many of a source's warnings are printed; the others are counted on one more line.
+MAX_SOURCE_WARNINGS = 5
+
+
 def warning_lines(events: Iterable[DagsterEvent]) -> list[str]:
-    """Checks that did not pass but do not block (warning severity)."""
+    """The warnings of the ingestion assets (files read, but lacking what some KPIs need: metadata `warnings`),
+    then the checks that did not pass but do not block (warning severity)."""
     lines = []
+    events = list(events)
+    for event in events:
+        if event.event_type_value == DagsterEventType.ASSET_MATERIALIZATION.value:
+            materialization = event.event_specific_data.materialization
+            if materialization.asset_key.to_user_string().startswith("raw_"):
+                lines.extend(_source_warning_lines(_metadata_value(materialization.metadata, "warnings", []) or []))
     for event in events:
         if event.event_type_value != DagsterEventType.ASSET_CHECK_EVALUATION.value:
             continue
         evaluation = event.event_specific_data
         if not evaluation.passed and evaluation.severity.value != "ERROR":
             lines.append(f"warning: {evaluation.asset_key.to_user_string()}: {evaluation.check_name}")
+    return lines
+
+
+def _source_warning_lines(warnings: list[str]) -> list[str]:
+    lines = [f"warning: {warning}" for warning in warnings[:MAX_SOURCE_WARNINGS]]
+    if len(warnings) > MAX_SOURCE_WARNINGS:
+        lines.append(f"warning: ... and {len(warnings) - MAX_SOURCE_WARNINGS} more (see the run's log)")
     return lines
 
 

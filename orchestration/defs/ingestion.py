@@ -23,6 +23,7 @@ from pydantic import Field
 from ..dbt_vars import dbt_var
 from ..ingestion import ALL_SOURCES
 from ..ingestion.core import export_quarantine
+from ..ingestion.helpdesk import comment_event_warnings
 from ..ingestion.landing import IGNORE_FILE, IgnoreRules, LandingError, check_landing
 from ..ingestion.runner import BlockingFile, SourceSummary, blocking_files, ingest_source, unbalanced_files
 from ..quality.raw_audit import audit_raw_batch, raw_suite
@@ -30,6 +31,9 @@ from ..quality.suites import check_result
 from .resources import WarehouseResource
 
 SOURCES_BY_ASSET = {f"raw_{source.name}": source for source in ALL_SOURCES}
+# Per source: what its ingested files lack for some KPIs, though they were read (asset metadata `warnings`, printed
+# by `supportkpi run` as warning lines), given the build database and the landing folder.
+SOURCE_WARNINGS = {"helpdesk": comment_event_warnings}
 
 
 class IngestionConfig(Config):
@@ -151,7 +155,13 @@ def ingestion_assets(
                 f"{source.name}: {len(summary.ingested)} new files, {summary.records_read} records, "
                 f"{summary.staged} staged, {summary.quarantined} quarantined"
             )
-            yield MaterializeResult(asset_key=asset_name, metadata=ingestion_metadata(summary))
+            metadata = ingestion_metadata(summary)
+            if source.name in SOURCE_WARNINGS:
+                warnings = SOURCE_WARNINGS[source.name](connection, settings.landing)
+                for warning in warnings:
+                    context.log.warning(f"{source.name}: {warning}")
+                metadata["warnings"] = MetadataValue.json(warnings)
+            yield MaterializeResult(asset_key=asset_name, metadata=metadata)
             problems = unbalanced_files(connection, source)
             yield AssetCheckResult(
                 asset_key=asset_name,
