@@ -5,8 +5,11 @@ with status_changes as (
     select * from {{ ref('int_ticket_status_changes') }}
 ),
 
+-- Only helpdesks that export the status history: a ticket known by its stamps alone (Freshdesk, Intercom) has no
+-- status on past days, so it is left out of the backlog rather than guessed.
 tickets as (
     select ticket_id, helpdesk_source, created_at, status from {{ ref('int_tickets') }}
+    where has_event_history
 ),
 
 intervals as (

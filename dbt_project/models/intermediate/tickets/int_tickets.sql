@@ -1,4 +1,6 @@
 -- One row per ticket (deleted excluded) with its lifecycle: agent, first reply, final solve, reopens, handoffs.
+-- From the ticket's events where its helpdesk exports them, else from the stamps it exports (Freshdesk, Intercom):
+-- a count the export cannot give stays null, so the metric leaves the ticket out instead of guessing.
 with tickets as (
     select * from {{ ref('int_helpdesk_tickets') }}
     where status <> 'deleted'
@@ -28,9 +30,12 @@ solved_tickets as (
     select
         tickets.*,
         case when tickets.status in ('solved', 'closed')
-            then coalesce(status_history.last_solved_at, status_history.last_closed_at)
+            then coalesce(status_history.last_solved_at, status_history.last_closed_at, tickets.stamped_final_solved_at)
         end as final_solved_at,
-        coalesce(status_history.reopen_count, 0) as reopen_count
+        -- A helpdesk exporting no event history gives its own counts, null where it has none (unsupported).
+        case when tickets.has_event_history is false then tickets.stamped_reopen_count
+            else coalesce(status_history.reopen_count, 0)
+        end as reopen_count
     from tickets
     left join status_history using (ticket_id)
 ),
@@ -76,19 +81,28 @@ final as (
         attributed.assignee_key,
         attributed.agent_key,
         agent_keys.agent_id,
-        replies.first_reply_at,
-        {{ seconds_between('attributed.created_at', 'replies.first_reply_at') }} / 60.0 as first_reply_minutes,
-        coalesce(replies.agent_reply_count, 0) as agent_reply_count,
+        coalesce(replies.first_reply_at, attributed.stamped_first_reply_at) as first_reply_at,
+        {{ seconds_between('attributed.created_at', 'coalesce(replies.first_reply_at, attributed.stamped_first_reply_at)') }}
+            / 60.0 as first_reply_minutes,
+        case
+            when replies.agent_reply_count is not null then replies.agent_reply_count
+            when attributed.has_event_history is false then attributed.stamped_agent_reply_count
+            else 0
+        end as agent_reply_count,
         (
-            replies.first_reply_at is not null
+            coalesce(replies.first_reply_at, attributed.stamped_first_reply_at) is not null
             or {{ seconds_between('attributed.created_at', 'helpdesk_as_of.as_of_at') }} / 60.0
                 > {{ var('first_reply_target_minutes') }}
         ) as counts_for_first_reply_target,
         attributed.final_solved_at,
         {{ seconds_between('attributed.created_at', 'attributed.final_solved_at') }} / 3600.0 as resolution_hours,
         attributed.reopen_count,
-        coalesce(handoffs.handoff_count, 0) as handoff_count,
-        attributed.satisfaction_score
+        case when attributed.has_event_history is false then attributed.stamped_handoff_count
+            else coalesce(handoffs.handoff_count, 0)
+        end as handoff_count,
+        attributed.satisfaction_score,
+        attributed.satisfaction_rated_at,
+        coalesce(attributed.has_event_history, true) as has_event_history
     from attributed
     cross join helpdesk_as_of
     left join replies using (ticket_id)

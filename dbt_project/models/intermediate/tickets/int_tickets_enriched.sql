@@ -46,6 +46,9 @@ final as (
         tickets.agent_reply_count,
         tickets.handoff_count,
         tickets.satisfaction_score,
+        -- A rating counts when it was given where the helpdesk dates it (Intercom), else at the final solve.
+        coalesce(tickets.satisfaction_rated_at, tickets.final_solved_at) as satisfaction_at,
+        tickets.has_event_history,
         tickets.final_solved_at is not null as is_solved,
         tickets.reopen_count > 0 as is_reopened,
         tickets.final_solved_at is not null and tickets.agent_reply_count = 1 as is_one_touch,
