@@ -288,13 +288,14 @@ def test_api_pages_and_exports_are_recognised_by_content(connection: duckdb.Duck
     )  # fmt: skip
 
 
-def test_a_non_english_export_and_unknown_arrays_are_rejected_whole(
+def test_a_non_english_export_and_unknown_arrays_are_rejected_whole_a_single_ticket_read(
     connection: duckdb.DuckDBPyConnection, tmp_path
 ) -> None:
     german = export_csv(EXPORT_ROW_201).replace("Ticket ID", "Ticket-ID", 1).replace("Created time", "Erstellt", 1)
     write(tmp_path, "export_de.csv", german)
     write(tmp_path, "things.json", json.dumps([{"foo": 1, "bar": 2}]))
     write(tmp_path, "empty_page.json", "[]")
+    write(tmp_path, "ticket_4106.json", json.dumps(fd_ticket(4106), indent=2))  # GET /api/v2/tickets/4106
     ingest(connection, HELPDESK, tmp_path)
     english = ENGLISH_REMEDY
     assert_file(
@@ -304,8 +305,12 @@ def test_a_non_english_export_and_unknown_arrays_are_rejected_whole(
     error = connection.execute(
         "select file_error from raw.ingested_files where path = ?", [str(tmp_path / "things.json")]
     ).fetchall()[0][0]
-    assert error.startswith("unknown layout: a JSON array of records with fields ['bar', 'foo']")
+    assert error.endswith("satisfaction ratings page (records with fields ['bar', 'foo'])")
     assert_file(connection, HELPDESK, tmp_path / "empty_page.json", fmt="freshdesk_tickets_page", table=None)
+    assert_file(
+        connection, HELPDESK, tmp_path / "ticket_4106.json", fmt="freshdesk_tickets_record",
+        table="freshdesk_tickets", key="payload->>'id'", staged=[(1, "4106")],
+    )  # fmt: skip
 
 
 # ---- end to end

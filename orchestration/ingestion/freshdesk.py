@@ -143,6 +143,25 @@ def json_array(connection: duckdb.DuckDBPyConnection, path: Path) -> str:
     """
 
 
+def single_record(connection: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """One JSON object that is itself the record (`GET /api/v2/tickets/{id}?include=stats`), however laid out."""
+    document = f"(select ltrim(content, chr(65279)) as content from read_text({sql_literal(str(path))}))"
+    return f"""
+        select 1::bigint as record_number, content::json as payload, null::varchar as raw_text,
+               null::varchar as parse_error
+        from {document}
+    """
+
+
+def object_format(fields: set[str]) -> FileFormat | None:
+    """A JSON document that is one Freshdesk API record (a ticket, a conversation, a rating), if it is one."""
+    found = api_export(fields)
+    if found is None:
+        return None
+    name, entity = found
+    return FileFormat(f"freshdesk_{name}_record", entity, single_record)
+
+
 def array_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
     """A file whose root is a JSON array: a Freshdesk API page, recognised by its first record's fields."""
     rows = connection.execute(
@@ -158,8 +177,8 @@ def array_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileForma
     found = api_export(set(keys or []))
     if found is None:
         raise FileRejected(
-            f"unknown layout: a JSON array of records with fields {sorted(keys or [])[:8]}, "
-            "not a Freshdesk tickets, conversations or satisfaction ratings page"
+            "unknown layout: a JSON array, neither a page of a Zendesk export nor JSON Lines, nor a Freshdesk "
+            f"tickets, conversations or satisfaction ratings page (records with fields {sorted(keys or [])[:8]})"
         )
     name, entity = found
     return FileFormat(f"freshdesk_{name}_page", entity, json_array)

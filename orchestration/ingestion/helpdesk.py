@@ -252,6 +252,9 @@ def _json_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileForma
             return FileFormat(f"zendesk_{export.name}_page", export.entity, json_document(export.records_key))
     if _first_character(path) == "[":
         raise FileRejected("unknown layout: a JSON array, neither a page of a Zendesk export nor JSON Lines")
+    one_line = _json_object(_first_lines(path)[0]) is not None  # else a document laid out over several lines
+    if not one_line and (single := freshdesk.object_format(set(keys))):
+        return single
     if freshdesk.api_export(set(keys)) or any(export.record_fields <= set(keys) for export in ZENDESK_EXPORTS):
         return _json_lines_format(path, set(keys))
     raise FileRejected(f"unknown layout: JSON document with keys {sorted(keys)[:8]}")
