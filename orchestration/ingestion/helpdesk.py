@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import intercom
 from .core import (
     FUTURE_TOLERANCE,
     RAW_SCHEMA,
@@ -220,6 +221,8 @@ def _json_lines_export(path: Path, fields: set[str] | None = None) -> ZendeskExp
 
 
 def _json_lines_format(path: Path, fields: set[str] | None = None) -> FileFormat:
+    if (intercom_format := intercom.json_lines_format(_json_object(_first_lines(path)[0]))) is not None:
+        return intercom_format
     export = _json_lines_export(path, fields)
     return FileFormat(f"zendesk_{export.name}_jsonl", export.entity, json_lines)
 
@@ -239,6 +242,8 @@ def _json_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileForma
         if not _looks_like_json_lines(path):
             raise
         return _json_lines_format(path)
+    if (intercom_format := intercom.document_format(connection, path, keys)) is not None:
+        return intercom_format
     for export in ZENDESK_EXPORTS:
         if export.records_key in keys:
             return FileFormat(f"zendesk_{export.name}_page", export.entity, json_document(export.records_key))
@@ -271,7 +276,8 @@ def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileForm
 
 HELPDESK = Source(
     "helpdesk",
-    (ZENDESK_TICKET_EVENTS, ZENDESK_TICKETS, ZENDESK_USERS, ZENDESK_GROUPS, GENERIC_TICKETS, GENERIC_TICKET_EVENTS),
+    (ZENDESK_TICKET_EVENTS, ZENDESK_TICKETS, ZENDESK_USERS, ZENDESK_GROUPS, GENERIC_TICKETS, GENERIC_TICKET_EVENTS)
+    + intercom.ENTITIES,
     detect_format,
 )
 
