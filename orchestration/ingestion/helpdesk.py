@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import freshdesk
+from . import freshdesk, intercom
 from .core import (
     FUTURE_TOLERANCE,
     RAW_SCHEMA,
@@ -221,6 +221,8 @@ def _json_lines_export(path: Path, fields: set[str] | None = None) -> ZendeskExp
 
 
 def _json_lines_format(path: Path, fields: set[str] | None = None) -> FileFormat:
+    if (intercom_format := intercom.json_lines_format(_json_object(_first_lines(path)[0]))) is not None:
+        return intercom_format
     if fields is None:
         fields = set(_json_object(_first_lines(path)[0]) or {})
     if found := freshdesk.api_export(fields):
@@ -247,6 +249,8 @@ def _json_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileForma
         if not _looks_like_json_lines(path):
             raise
         return _json_lines_format(path)
+    if (intercom_format := intercom.document_format(connection, path, keys)) is not None:
+        return intercom_format
     for export in ZENDESK_EXPORTS:
         if export.records_key in keys:
             return FileFormat(f"zendesk_{export.name}_page", export.entity, json_document(export.records_key))
@@ -295,6 +299,7 @@ HELPDESK = Source(
         GENERIC_TICKETS,
         GENERIC_TICKET_EVENTS,
         *freshdesk.FRESHDESK_ENTITIES,
+        *intercom.ENTITIES,
     ),
     detect_format,
 )

@@ -50,6 +50,23 @@ def json_document(key: str) -> Parser:
     return parse
 
 
+def json_single_record(connection: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """One JSON document that is itself the record (a single object an API returns), as record 1."""
+    document = f"(select ltrim(content, chr(65279)) as content from read_text({sql_literal(str(path))}))"
+    rows = connection.execute(
+        f"select json_valid(content), json_type(try_cast(content as json)) from {document}"
+    ).fetchall()
+    if not rows or not rows[0][0]:
+        raise FileRejected("unparseable JSON document (truncated or malformed)")
+    if rows[0][1] != "OBJECT":
+        raise FileRejected("JSON document is not an object")
+    return f"""
+        select 1::bigint as record_number, content::json as payload,
+               null::varchar as raw_text, null::varchar as parse_error
+        from {document}
+    """
+
+
 def json_lines(connection: duckdb.DuckDBPyConnection, path: Path) -> str:
     """JSON Lines: one record per non-blank line; an unparseable line is quarantined on its own."""
     return f"""

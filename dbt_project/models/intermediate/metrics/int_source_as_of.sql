@@ -15,6 +15,8 @@ with source_times as (
     union all
     select 'helpdesk', max(updated_at) from {{ ref('stg_freshdesk__ticket_exports') }}
     union all
+    select 'helpdesk', max(updated_at) from {{ ref('stg_intercom__conversations') }}
+    union all
     select 'telephony', max(event_at) from {{ ref('stg_asterisk__queue_log') }}
     union all
     select 'telephony', max(greatest(entered_at, answered_at, ended_at)) from {{ ref('stg_generic__calls') }}

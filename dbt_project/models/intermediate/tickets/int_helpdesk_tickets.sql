@@ -125,6 +125,38 @@ freshdesk_export as (
         and exports.ticket_id not in (select ticket_id from {{ ref('stg_freshdesk__tickets') }} where ticket_id is not null)
 ),
 
+-- Intercom conversations (SPEC 4.8b): no event history; the lifecycle from the conversation's statistics and parts.
+intercom as (
+    select
+        'intercom' as helpdesk_source,
+        conversation_id as ticket_id,
+        created_at,
+        updated_at,
+        case state when 'open' then 'open' when 'snoozed' then 'pending' when 'closed' then 'solved' end as status,
+        case source_type
+            when 'email' then 'email'
+            when 'conversation' then 'chat'
+            when 'phone_call' then 'voice'
+            else source_type
+        end as channel,
+        case priority when 'priority' then 'high' when 'not_priority' then 'normal' else priority end as priority,
+        {{ contact_reason_from_tags('tags') }} as contact_reason,
+        requester_id,
+        'intercom:' || requester_id as requester_key,
+        'intercom:' || admin_assignee_id as assignee_key,
+        case when rating between 4 and 5 then 'good' when rating between 1 and 3 then 'bad' end as satisfaction_score,
+        rated_at as satisfaction_rated_at,
+        false as has_event_history,
+        first_admin_reply_at as stamped_first_reply_at,
+        case when state = 'closed' then last_close_at end as stamped_final_solved_at,
+        case when has_statistics then count_reopens end as stamped_reopen_count,
+        -- greatest() skips a null: an absent count stays null (unsupported), never 0.
+        case when has_statistics and count_assignments is not null then greatest(count_assignments - 1, 0) end
+            as stamped_handoff_count,
+        case when has_conversation_parts then admin_comment_count end as stamped_agent_reply_count
+    from {{ ref('stg_intercom__conversations') }}
+),
+
 final as (
     select * from zendesk
     union all
@@ -133,6 +165,8 @@ final as (
     select * from freshdesk
     union all
     select * from freshdesk_export
+    union all
+    select * from intercom
 )
 
 select * from final
