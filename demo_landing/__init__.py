@@ -43,10 +43,10 @@ def generate(
     lines and records injected on purpose), out_of_range_records and duplicated_records_in_file (the same id
     twice in one file).
 
-    `helpdesk` (zendesk, freshdesk, intercom) and `surveys` (qualtrics, surveymonkey = the CSV export,
-    surveymonkey-api = API v3 bulk responses and survey details) choose the formats the same simulated tickets and
-    survey responses are written in; they change no random draw. The defaults write today's Zendesk and Qualtrics
-    files.
+    `helpdesk` (zendesk; freshdesk = API v2 pages; freshdesk-csv = the UI ticket export; intercom) and `surveys`
+    (qualtrics; surveymonkey = the CSV export; surveymonkey-api = API v3 bulk responses and survey details) choose
+    the formats the same simulated tickets and survey responses are written in; they change no random draw. The
+    defaults write today's Zendesk and Qualtrics files.
     """
     if days < 1:
         raise ValueError("days must be at least 1")

@@ -13,6 +13,7 @@ from .sinks import Sinks, TimeOrderedSink
 from .ticket import TicketVersion
 from .writers.asterisk import QueueLogWriter
 from .writers.freshdesk import FreshdeskExport
+from .writers.freshdesk_csv import FreshdeskCsvExport
 from .writers.intercom import IntercomExport
 from .writers.quality_reviews import QualityReviewWriter
 from .writers.qualtrics import QualtricsWriter
@@ -20,7 +21,7 @@ from .writers.surveymonkey import SurveyMonkeyApiWriter, SurveyMonkeyCsvWriter, 
 from .writers.zendesk import ZendeskExport
 
 LANDING_FOLDERS = ("helpdesk", "telephony", "surveys", "quality", "reference")
-HELPDESK_FORMATS = ("zendesk", "freshdesk", "intercom")
+HELPDESK_FORMATS = ("zendesk", "freshdesk", "freshdesk-csv", "intercom")
 SURVEY_FORMATS = ("qualtrics", "surveymonkey", "surveymonkey-api")
 
 
@@ -60,6 +61,8 @@ def open_helpdesk(name: str, directory: Path, end: int, agent_ids: Collection[in
         return ZendeskExport(directory)
     if name == "freshdesk":
         return FreshdeskExport(directory, end, agent_ids)
+    if name == "freshdesk-csv":
+        return FreshdeskCsvExport(directory, end, agent_ids)
     if name == "intercom":
         return IntercomExport(directory, end, agent_ids)
     raise ValueError(f"unknown helpdesk format {name!r}: one of {', '.join(HELPDESK_FORMATS)}")

@@ -282,10 +282,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument(
         "--helpdesk",
-        choices=("zendesk", "freshdesk", "intercom"),
+        choices=("zendesk", "freshdesk", "freshdesk-csv", "intercom"),
         default="zendesk",
         help="helpdesk export format of the same simulated tickets: Zendesk incremental exports (default), "
-        "Freshdesk API v2 pages or Intercom conversation.list pages",
+        "Freshdesk API v2 pages, the Freshdesk UI ticket export (CSV) or Intercom conversation.list pages",
     )
     generate.add_argument(
         "--surveys",

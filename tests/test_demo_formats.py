@@ -38,6 +38,7 @@ def landings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "freshdesk": ("freshdesk", "surveymonkey"),
         "freshdesk-again": ("freshdesk", "surveymonkey"),
         "intercom": ("intercom", "surveymonkey-api"),
+        "freshdesk-csv": ("freshdesk-csv", "qualtrics"),
     }
     out = {}
     for name, (helpdesk, surveys) in formats.items():
@@ -150,7 +151,7 @@ def _digest(folder: Path) -> dict[str, str]:
 def test_formats_change_no_random_draw(landings: dict[str, Path]) -> None:
     assert _digest(landings["freshdesk"]) == _digest(landings["freshdesk-again"])
     zendesk = _digest(landings["zendesk"])
-    for name in ("freshdesk", "intercom"):
+    for name in ("freshdesk", "intercom", "freshdesk-csv"):
         other = _digest(landings[name])
         for folder in (
             "telephony/",
@@ -163,6 +164,8 @@ def test_formats_change_no_random_draw(landings: dict[str, Path]) -> None:
             assert shared
             assert {path: zendesk[path] for path in shared} == {path: other[path] for path in shared}, folder
     assert not (landings["zendesk"] / "reference/surveys.csv").exists()
+    qualtrics = "surveys/qualtrics_export.csv"
+    assert _digest(landings["freshdesk-csv"])[qualtrics] == zendesk[qualtrics]
     assert not list((landings["freshdesk"] / "helpdesk").glob("tickets_*"))
 
 
@@ -221,6 +224,28 @@ def test_freshdesk_agrees_with_zendesk(landings: dict[str, Path]) -> None:
         latest_rating[rating["ticket_id"]] = "good" if rating["ratings"]["default_question"] > 100 else "bad"
     assert rated and latest_rating == rated
     assert all(rating["agent_id"] in agent_ids for rating in ratings)
+
+
+def test_freshdesk_ui_export_agrees_with_zendesk(landings: dict[str, Path]) -> None:
+    truth = zendesk_truth(landings["zendesk"])
+    path = landings["freshdesk-csv"] / "helpdesk/freshdesk_ticket_export.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = {int(row["Ticket ID"]): row for row in csv.DictReader(handle)}
+    names = {int(row["zendesk_user_id"]): row["agent_name"] for row in _roster(landings["freshdesk-csv"])}
+    statuses = {"new": "Open", "open": "Open", "pending": "Pending", "hold": "Waiting on Third Party"}
+    statuses |= {"solved": "Resolved", "closed": "Closed"}
+
+    def naive(text: str) -> int | None:
+        return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()) if text else None
+
+    assert set(rows) == set(truth)
+    for ticket_id, facts in truth.items():
+        row = rows[ticket_id]
+        assert row["Status"] == statuses[facts["status"]]
+        assert row["Agent"] == ("" if facts["assignee"] is None else names[facts["assignee"]])
+        assert naive(row["Initial response time"]) == facts["first_reply"], ticket_id
+        assert (naive(row["Resolved time"]) or naive(row["Closed time"])) == facts["final_solve"], ticket_id
+        assert int(row["Agent interactions"]) == len(facts["replies"]), ticket_id
 
 
 def test_intercom_agrees_with_zendesk(landings: dict[str, Path]) -> None:
