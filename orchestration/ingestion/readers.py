@@ -113,20 +113,25 @@ def csv_delimiter(path: Path) -> str:
     return max(CSV_DELIMITERS, key=unquoted.count)
 
 
-def _csv_options(path: Path) -> str:
-    return f"""{sql_literal(str(path))}, header = true, all_varchar = true, auto_detect = true,
+def _csv_options(path: Path, column_names: list[str] | None = None) -> str:
+    header = "true"
+    if column_names is not None:
+        header = "false, names = [" + ", ".join(sql_literal(name) for name in column_names) + "]"
+    return f"""{sql_literal(str(path))}, header = {header}, all_varchar = true, auto_detect = true,
                delim = {sql_literal(csv_delimiter(path))},
                strict_mode = true, max_line_size = {HEADER_LIMIT_BYTES},
                store_rejects = true, rejects_table = 'csv_reject_errors',
                rejects_scan = 'csv_reject_scans'"""
 
 
-def csv_records(skip_data_rows: int = 0) -> Parser:
+def csv_records(skip_data_rows: int = 0, column_names: list[str] | None = None) -> Parser:
     """A CSV file with a header row; malformed lines are quarantined with DuckDB's own reject reasons.
 
     Records are numbered by their position among the file's data rows, rejected ones included, so a bad line
     takes its own number and the good rows around it keep theirs. `skip_data_rows` drops extra header rows that
-    follow the first one (Qualtrics has two)."""
+    follow the first one (Qualtrics has two). With `column_names` the file's first line is not a header: every
+    line is a data row, its fields named by position (a SurveyMonkey export, whose headings the caller reads)."""
+    header_lines = 0 if column_names is not None else 1
 
     def parse(connection: duckdb.DuckDBPyConnection, path: Path) -> str:
         connection.execute("drop table if exists csv_reject_errors")
@@ -135,13 +140,13 @@ def csv_records(skip_data_rows: int = 0) -> Parser:
             f"""
             create or replace temp table csv_rows as
             select row_number() over () as kept_row, to_json(t) as payload
-            from read_csv({_csv_options(path)}) t
+            from read_csv({_csv_options(path, column_names)}) t
             """
         )
         connection.execute(
-            """
+            f"""
             create or replace temp table csv_rejects as
-            select line - 1 as data_row, csv_line as raw_text,
+            select line - {header_lines} as data_row, csv_line as raw_text,
                    'malformed CSV line: ' || lower(error_type) || ' (' || error_message || ')' as parse_error
             from csv_reject_errors
             """

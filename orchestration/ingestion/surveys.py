@@ -1,4 +1,4 @@
-"""Survey exports: Qualtrics CSV with three header rows, and the generic survey CSV.
+"""Survey exports: Qualtrics CSV with three header rows, SurveyMonkey (surveymonkey.py), the generic survey CSV.
 
 A Qualtrics export is read with the questions of its survey (reference/surveys.csv, else the dbt vars), found by
 their ImportId or column id; what it was read with is kept in the manifest, so that a changed mapping reads the
@@ -7,18 +7,15 @@ files it affects again. Each staged response carries, under `_read_as`, the scor
 from __future__ import annotations
 
 import ast
-import csv
 import json
 import re
-from contextvars import ContextVar
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
-from ..dbt_vars import dbt_var
 from .core import (
     FUTURE_TOLERANCE,
     Entity,
@@ -32,15 +29,32 @@ from .core import (
     required,
     timestamps,
 )
-from .encoding import is_utf8
-from .landing import IgnoreRules, glob_matches, landed_files
 from .personal_data import email, hashing
-from .readers import csv_delimiter, csv_header, csv_records, sql_literal
+from .readers import csv_header, csv_records, first_line, sql_literal
+from .survey_mappings import (
+    _MAPPINGS,
+    READ_AS,
+    SurveyMapping,
+    csat_labels,
+    default_mapping,
+    find_mapping,
+    header_rows,
+    load_survey_mappings,
+    mapping_for,
+)
+from .survey_mappings import answer_score as _score
+from .survey_mappings import answer_text as _text
+from .surveymonkey import (
+    SURVEYMONKEY_ENTITIES,
+    is_surveymonkey_csv,
+    prepare_surveymonkey,
+    surveymonkey_csv_format,
+    surveymonkey_is_stale,
+    surveymonkey_json_format,
+)
 
-# A wide export's header rows (thousands of columns, long question texts) are far beyond csv's default limit.
-csv.field_size_limit(1 << 28)
+__all__ = ["SURVEYS", "SurveyMapping", "default_mapping", "find_mapping", "load_survey_mappings", "mapping_for"]
 
-READ_AS = "_read_as"
 SURVEY_ID_COLUMNS = ("surveyid", "survey_id")
 LEGACY_REMEDY = (
     "re-export it from Qualtrics in the current format (Data & Analysis > Export & Import > Export data > CSV, "
@@ -50,134 +64,29 @@ SPREADSHEET_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}")
 QUALTRICS_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?")
 
 
-@dataclass(frozen=True)
-class SurveyMapping:
-    """The questions of one survey (a row of reference/surveys.csv), or the dbt vars' defaults."""
-
-    survey_id: str = ""
-    file_pattern: str = ""
-    nps_question: str = ""
-    csat_question: str = ""
-    csat_scale_max: int = 5
-    comment_question: str = ""
-    ticket_id_field: str = "ticket_id"
-    call_id_field: str = "call_id"
-    is_default: bool = False
-
-    @property
-    def label(self) -> str:
-        if self.is_default:
-            return "default questions (dbt vars)"
-        return f"reference/surveys.csv row survey_id={self.survey_id!r} file_pattern={self.file_pattern!r}"
-
-
-def default_mapping() -> SurveyMapping:
-    return SurveyMapping(
-        nps_question=str(dbt_var("qualtrics_nps_question")),
-        csat_question=str(dbt_var("qualtrics_csat_question")),
-        comment_question=str(dbt_var("qualtrics_comment_question")),
-        is_default=True,
-    )
-
-
-# The survey mappings of the landing being ingested (SURVEYS.prepare loads them from landing/reference).
-_MAPPINGS: ContextVar[tuple[SurveyMapping, ...]] = ContextVar("survey_mappings", default=())
-
-SURVEYS_CSV_COLUMNS = ("survey_id", "file_pattern", "nps_question")
-
-
-def _read_reference_csv(path: Path) -> list[dict[str, str]]:
-    encoding = "utf-8-sig" if is_utf8(path) else "cp1252"
-    with path.open(encoding=encoding, newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=csv_delimiter(path))
-        return [{(key or "").strip(): (value or "").strip() for key, value in row.items()} for row in reader]
-
-
-def load_survey_mappings(landing: Path) -> tuple[SurveyMapping, ...]:
-    """The Qualtrics rows of every surveys file in landing/reference (a CSV with survey_id, file_pattern and
-    nps_question columns, whatever its name), merged by (source, survey_id, file_pattern): the file changed last
-    wins. Files listed in .supportkpi-ignore do not count."""
-    ignore = IgnoreRules.load(landing)
-    folder = landing / "reference"
-    candidates = [
-        path
-        for path in landed_files(folder)
-        if path.suffix.lower() in (".csv", ".txt", ".tsv")
-        and ignore.matches(f"reference/{path.relative_to(folder).as_posix()}") is None
-        and all(column in csv_header(path) for column in SURVEYS_CSV_COLUMNS)
-    ]
-    merged: dict[tuple[str, str, str], SurveyMapping] = {}
-    for path in sorted(candidates, key=lambda candidate: candidate.stat().st_mtime):
-        for row in _read_reference_csv(path):
-            source = row.get("source", "").lower() or "qualtrics"
-            if source != "qualtrics" or not (row.get("survey_id") or row.get("file_pattern")):
-                continue
-            scale = row.get("csat_scale_max", "")
-            mapping = SurveyMapping(
-                survey_id=row.get("survey_id", ""),
-                file_pattern=row.get("file_pattern", ""),
-                nps_question=row.get("nps_question", ""),
-                csat_question=row.get("csat_question", ""),
-                csat_scale_max=int(scale) if scale.isdigit() and 2 <= int(scale) <= 10 else 5,
-                comment_question=row.get("comment_question", ""),
-                ticket_id_field=row.get("ticket_id_field", "") or "ticket_id",
-                call_id_field=row.get("call_id_field", "") or "call_id",
-            )
-            key = (source, mapping.survey_id, mapping.file_pattern)
-            merged.pop(key, None)
-            merged[key] = mapping
-    return tuple(merged.values())
-
-
 def prepare_surveys(folder: Path) -> None:
     _MAPPINGS.set(load_survey_mappings(folder.parent))
-
-
-def mapping_for(survey_id: str | None, landed_name: str) -> SurveyMapping:
-    """The first row whose survey_id is the export's own or whose file_pattern matches its path under surveys/."""
-    for mapping in _MAPPINGS.get():
-        if survey_id and mapping.survey_id == survey_id:
-            return mapping
-        if mapping.file_pattern and _pattern_matches(mapping.file_pattern, landed_name):
-            return mapping
-    return default_mapping()
-
-
-def _pattern_matches(pattern: str, landed_name: str) -> bool:
-    pattern = pattern.removeprefix("surveys/")
-    member = landed_name.split("!", 1)[-1]
-    return glob_matches(pattern, landed_name) or glob_matches(pattern, member)
-
-
-def csat_labels() -> dict[str, int]:
-    return {str(label).strip().lower(): int(score) for label, score in dict(dbt_var("survey_csat_labels")).items()}
+    prepare_surveymonkey(folder)
 
 
 def _read_with(survey_id: str | None, mapping: SurveyMapping) -> str:
     return json.dumps(
-        {"survey_id_in_file": survey_id, "mapping": asdict(mapping), "csat_labels": csat_labels()}, sort_keys=True
+        {"survey_id_in_file": survey_id, "mapping": mapping.as_read_with(), "csat_labels": csat_labels()},
+        sort_keys=True,
     )
 
 
 def is_stale(landed_name: str, read_with: str | None) -> bool:
-    """Whether the current mappings would read a Qualtrics file differently from the way it was read."""
+    """Whether the current mappings (and, for SurveyMonkey API responses, the survey details landed) would read a
+    survey file differently from the way it was read."""
     if not read_with:
         return False
     stored = json.loads(read_with)
+    if "surveymonkey" in stored:
+        return surveymonkey_is_stale(landed_name, stored)
     return _read_with(stored.get("survey_id_in_file"), mapping_for(stored.get("survey_id_in_file"), landed_name)) != (
         read_with
     )
-
-
-def _header_rows(path: Path, count: int) -> list[list[str]]:
-    """The first `count` CSV records (a question text may span lines), whatever the width of the export."""
-    rows: list[list[str]] = []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.reader(handle, delimiter=csv_delimiter(path)):
-            rows.append([cell.strip() for cell in row])
-            if len(rows) == count:
-                break
-    return rows
 
 
 def _import_id(cell: str) -> dict[str, Any]:
@@ -232,7 +141,7 @@ def _is_legacy(header: list[str]) -> bool:
 def _is_qualtrics(header: list[str], path: Path) -> QualtricsHeader | None:
     if "ResponseId" not in header:
         return None
-    rows = _header_rows(path, 4)
+    rows = header_rows(path, 4)
     if len(rows) < 3:
         return None
     import_ids = [_import_id(cell) for cell in rows[2]]
@@ -240,27 +149,6 @@ def _is_qualtrics(header: list[str], path: Path) -> QualtricsHeader | None:
         return None
     first_response = dict(zip(rows[0], rows[3], strict=False)) if len(rows) > 3 else {}
     return QualtricsHeader(rows[0], import_ids, first_response)
-
-
-def _text(column: str | None) -> str:
-    return f"nullif(trim(payload->>{sql_literal(column)}), '')" if column else "null::varchar"
-
-
-def _score(column: str | None, labels: dict[str, int] | None = None) -> str:
-    """SQL: the score of an answer: a recode value (`9`, `9.0`), a label's leading integer (`10 - Extremely
-    likely`) or, for CSAT, a label of `labels`; null when the answer is none of these."""
-    if not column:
-        return "null::integer"
-    value = _text(column)
-    by_label = ""
-    if labels:
-        cases = " ".join(f"when {sql_literal(label)} then {score}" for label, score in labels.items())
-        by_label = f"when true then (case lower({value}) {cases} end)"
-    return f"""(case when regexp_matches({value}, '^[0-9]+(\\.0+)?$')
-                      then try_cast(try_cast({value} as double) as integer)
-                 when regexp_matches({value}, '^[0-9]+\\s*-')
-                      then try_cast(regexp_extract({value}, '^[0-9]+') as integer)
-                 {by_label} end)"""
 
 
 def _nps_group(column: str | None) -> str:
@@ -436,22 +324,27 @@ def qualtrics_format(header: QualtricsHeader) -> FileFormat:
 
 
 def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
+    if first_line(path)[:1] in ("{", "["):
+        return surveymonkey_json_format(connection, path)
     header = csv_header(path)
     if _is_legacy(header):
         raise FileRejected(f"legacy Qualtrics export (two header rows, columns {', '.join(header[:3])}, ...): "
                            f"{LEGACY_REMEDY}")  # fmt: skip
     if (qualtrics := _is_qualtrics(header, path)) is not None:
         return qualtrics_format(qualtrics)
+    if is_surveymonkey_csv(header):
+        return surveymonkey_csv_format(path)
     if all(column in header for column in GENERIC_SURVEY_COLUMNS):
         return FileFormat("generic_survey_csv", GENERIC_SURVEY_RESPONSES, csv_records())
     raise FileRejected(
-        f"unknown layout: {path.name} is neither a Qualtrics CSV export with three header rows nor a survey CSV"
+        f"unknown layout: {path.name} is neither a Qualtrics CSV export with three header rows, a SurveyMonkey "
+        "export (Respondent ID, Collector ID, ...) nor a survey CSV"
     )
 
 
 SURVEYS = Source(
     "surveys",
-    (QUALTRICS_RESPONSES, GENERIC_SURVEY_RESPONSES),
+    (QUALTRICS_RESPONSES, GENERIC_SURVEY_RESPONSES, *SURVEYMONKEY_ENTITIES),
     detect_format,
     prepare=prepare_surveys,
     is_stale=is_stale,

@@ -25,6 +25,8 @@ with source_times as (
     union all
     select 'surveys', max(responded_at) from {{ ref('stg_generic__survey_responses') }}
     union all
+    select 'surveys', max(responded_at) from {{ ref('stg_surveymonkey__responses') }}
+    union all
     select 'quality', max(reviewed_at) from {{ ref('stg_quality__review_criteria') }}
 ),
 

@@ -1,5 +1,5 @@
--- Every counted survey response of every survey tool in one shape: Qualtrics (finished, real Status) and generic
--- survey CSV rows.
+-- Every counted survey response of every survey tool in one shape: Qualtrics (finished, real Status), SurveyMonkey
+-- (completed API responses and CSV export rows) and generic survey CSV rows.
 with qualtrics as (
     select
         'qualtrics' as survey_source,
@@ -13,6 +13,22 @@ with qualtrics as (
         call_id,
         customer_email_hash
     from {{ ref('stg_qualtrics__responses') }}
+    where is_counted
+),
+
+surveymonkey as (
+    select
+        'surveymonkey' as survey_source,
+        response_id,
+        responded_at,
+        nps_score,
+        csat_score,
+        csat_scale_max,
+        comment,
+        ticket_id,
+        call_id,
+        customer_email_hash
+    from {{ ref('stg_surveymonkey__responses') }}
     where is_counted
 ),
 
@@ -34,6 +50,8 @@ generic as (
 
 final as (
     select * from qualtrics
+    union all
+    select * from surveymonkey
     union all
     select * from generic
 )
