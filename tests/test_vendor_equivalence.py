@@ -16,7 +16,7 @@ from demo_landing import generate
 from .conftest import run_cli, run_slot
 
 DAYS, AGENTS, SEED = 21, 6, 11
-OTHER_SURVEYS = "qualtrics"
+OTHER_SURVEYS = "surveymonkey"
 # A call is matched to a ticket's customer through the phones of a Zendesk users export (SPEC 5, cross-channel):
 # the Freshdesk landing has none, so its repeat contacts are counted within tickets and within calls only.
 NEEDS_ZENDESK_USERS = {"contact_repeat_72h_rate"}

@@ -5,7 +5,8 @@ The same simulated responses as the Qualtrics writer: every real response (Qualt
 times, scores, comment and ticket/call links. Survey previews and spam (Qualtrics 1 and 8) are not collected by
 a SurveyMonkey collector and are not written; unfinished responses are left out of the CSV (exported with the
 "completed responses" filter) and are `partial` in the API. The Qualtrics export's injected defects (an NPS of 11,
-a response exported twice) belong to that export and are not repeated here. Respondent ids are numbered in time
+a response exported twice) belong to that export and are not repeated here; the response Qualtrics corrupts is
+left out, as the pipeline quarantines it there. Respondent ids are numbered in time
 order over the real responses, the same in both layouts.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 
 from ..feedback import SurveyResponse
 from .paging import dump_json
+from .qualtrics import OUT_OF_RANGE_SURVEY_ROW
 
 SURVEY_ID = "412345678"
 SURVEY_TITLE = "Acme Support - Customer Feedback"
@@ -93,6 +95,20 @@ class RespondentNumbers:
         return str(respondent)
 
 
+class QualtricsDefect:
+    """Counts responses as the Qualtrics writer does, to leave out the one its export corrupts (an NPS of 11, which
+    the pipeline quarantines): both layouts then hold the same counted responses, for comparing the two."""
+
+    def __init__(self) -> None:
+        self._real = 0
+
+    def corrupts(self, response: SurveyResponse) -> bool:
+        if not response.is_real_and_finished:
+            return False
+        self._real += 1
+        return self._real == OUT_OF_RANGE_SURVEY_ROW
+
+
 def write_surveys_reference(path: Path, file_pattern: str) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -119,12 +135,13 @@ class SurveyMonkeyCsvWriter:
         self._csv.writerow(headings)
         self._csv.writerow(subheadings)
         self._numbers = RespondentNumbers()
+        self._defect = QualtricsDefect()
         self.rows = 0
         self.out_of_range = 0
         self.duplicated = 0
 
     def write(self, _epoch: int, response: SurveyResponse) -> None:
-        if not is_collected(response):
+        if self._defect.corrupts(response) or not is_collected(response):
             return
         respondent = self._numbers.take()
         if not response.finished:
@@ -277,12 +294,13 @@ class SurveyMonkeyApiWriter:
         self._directory = directory
         self._numbers = RespondentNumbers()
         self._responses: list[dict[str, Any]] = []
+        self._defect = QualtricsDefect()
         self.rows = 0
         self.out_of_range = 0
         self.duplicated = 0
 
     def write(self, _epoch: int, response: SurveyResponse) -> None:
-        if is_collected(response):
+        if not self._defect.corrupts(response) and is_collected(response):
             self._responses.append(api_response(response, self._numbers.take()))
 
     def close(self) -> None:
