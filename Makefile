@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_HOME ?= data
 DEMO_LANDING ?= $(DEMO_HOME)/landing
 
-.PHONY: install demo test test-fast lint ui docs clean
+.PHONY: install demo demo-freshdesk demo-intercom test test-fast lint ui docs clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,17 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/supportkpi generate --out $(DEMO_LANDING) --days 90 --agents 12 --seed 7
 	SUPPORT_KPI_HOME=$(DEMO_HOME) SUPPORT_KPI_LANDING=$(DEMO_LANDING) $(BIN)/supportkpi run
+
+# The same simulated contact centre in other vendors' formats, each in a home of its own.
+demo-freshdesk: $(STAMP)
+	$(BIN)/supportkpi generate --out $(DEMO_HOME)/demo-freshdesk/landing --days 90 --agents 12 --seed 7 \
+		--helpdesk freshdesk --surveys surveymonkey
+	SUPPORT_KPI_HOME=$(DEMO_HOME)/demo-freshdesk SUPPORT_KPI_LANDING=$(DEMO_HOME)/demo-freshdesk/landing $(BIN)/supportkpi run
+
+demo-intercom: $(STAMP)
+	$(BIN)/supportkpi generate --out $(DEMO_HOME)/demo-intercom/landing --days 90 --agents 12 --seed 7 \
+		--helpdesk intercom --surveys surveymonkey-api
+	SUPPORT_KPI_HOME=$(DEMO_HOME)/demo-intercom SUPPORT_KPI_LANDING=$(DEMO_HOME)/demo-intercom/landing $(BIN)/supportkpi run
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration demo_landing tests

@@ -23,12 +23,12 @@ from .flows.surveys import SurveyFlow
 from .flows.tickets import TicketFlows, TicketRecorder
 from .outputs import Writers, landing_directories
 from .people import Agent, Customers, Staffing, build_agents, build_customers, build_unknown_numbers
-from .profiles import TEAMS
+from .profiles import ADMIN_ID, TEAMS
 from .randomness import RandomStreams
 from .sinks import Sinks
 from .times import DAY, HOUR, utc_midnight
 from .writers.reference import write_reference
-from .writers.zendesk import write_groups, write_users
+from .writers.zendesk import ZendeskExport
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +105,18 @@ class Flows:
 
 
 class Simulation:
-    def __init__(self, out_dir: Path, days: int, agent_count: int, seed: int, end_date: date) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        days: int,
+        agent_count: int,
+        seed: int,
+        end_date: date,
+        helpdesk: str = "zendesk",
+        surveys: str = "qualtrics",
+    ) -> None:
         self._out_dir = out_dir
+        self._formats = (helpdesk, surveys)
         self._window = Window.ending(end_date, days)
         self._calendar = BusinessCalendar(LOCAL_TIMEZONE)
         self._rngs = RandomStreams.from_seed(seed)
@@ -118,7 +128,11 @@ class Simulation:
         window, population = self._window, self._population
         directories = landing_directories(self._out_dir)
         write_reference(directories["reference"], population.agents, window.targets_change_date)
-        writers = Writers.open(directories, window.start, window.queue_log_rotated_at)
+        helpdesk, surveys = self._formats
+        agent_ids = {*population.agent_by_zendesk_id, ADMIN_ID}
+        writers = Writers.open(
+            directories, window.start, window.queue_log_rotated_at, window.end, agent_ids, helpdesk, surveys
+        )
         sinks = writers.sinks(window.end)
         flows = self._compose(sinks)
         try:
@@ -130,8 +144,7 @@ class Simulation:
             sinks.flush_before(window.end)
         finally:
             writers.close()
-        write_users(directories["helpdesk"], population.agents, population.customers)
-        write_groups(directories["helpdesk"])
+        writers.helpdesk.finish(directories["helpdesk"], population.agents, population.customers)
         return self._summary(writers, flows)
 
     def _compose(self, sinks: Sinks) -> Flows:
@@ -185,15 +198,24 @@ class Simulation:
 
     def _summary(self, writers: Writers, flows: Flows) -> dict[str, int]:
         population, recorder = self._population, flows.ticket_recorder
-        malformed = writers.tickets.malformed + writers.ticket_events.malformed + self._malformed_log_lines
+        helpdesk = writers.helpdesk
+        malformed = self._malformed_log_lines
+        helpdesk_counts = helpdesk.counts()
+        if isinstance(helpdesk, ZendeskExport):
+            malformed += helpdesk.malformed
+            helpdesk_counts = {
+                "ticket_records": helpdesk_counts["ticket_records"],
+                "ticket_pages": helpdesk_counts["ticket_pages"],
+                "ticket_events": recorder.event_count,
+                "ticket_event_records": helpdesk_counts["ticket_event_records"],
+                "ticket_event_pages": helpdesk_counts["ticket_event_pages"],
+            }
+        else:
+            helpdesk_counts = {"ticket_events": recorder.event_count, **helpdesk_counts}
         return {
             "tickets": recorder.ticket_count,
             "ticket_versions": recorder.version_count,
-            "ticket_records": writers.tickets.records,
-            "ticket_pages": writers.tickets.json_pages,
-            "ticket_events": recorder.event_count,
-            "ticket_event_records": writers.ticket_events.records,
-            "ticket_event_pages": writers.ticket_events.json_pages,
+            **helpdesk_counts,
             "users": 1 + len(population.agents) + len(population.customers.ids),
             "agents": len(population.agents),
             "customers": len(population.customers.ids),

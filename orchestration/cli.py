@@ -35,7 +35,15 @@ def command_generate(arguments: argparse.Namespace) -> int:
     from demo_landing import generate
 
     options = {"end_date": arguments.end_date} if arguments.end_date else {}
-    counts = generate(Path(arguments.out), days=arguments.days, agents=arguments.agents, seed=arguments.seed, **options)
+    counts = generate(
+        Path(arguments.out),
+        days=arguments.days,
+        agents=arguments.agents,
+        seed=arguments.seed,
+        helpdesk=arguments.helpdesk,
+        surveys=arguments.surveys,
+        **options,
+    )
     print(f"wrote demo exports to {Path(arguments.out).resolve()}")
     for name, count in counts.items():
         print(f"  {name:<28} {count:>9,}")
@@ -271,6 +279,20 @@ def build_parser() -> argparse.ArgumentParser:
         type=date.fromisoformat,
         default=None,
         help="first day after the generated data (YYYY-MM-DD); fixed by default",
+    )
+    generate.add_argument(
+        "--helpdesk",
+        choices=("zendesk", "freshdesk", "freshdesk-csv", "intercom"),
+        default="zendesk",
+        help="helpdesk export format of the same simulated tickets: Zendesk incremental exports (default), "
+        "Freshdesk API v2 pages, the Freshdesk UI ticket export (CSV) or Intercom conversation.list pages",
+    )
+    generate.add_argument(
+        "--surveys",
+        choices=("qualtrics", "surveymonkey", "surveymonkey-api"),
+        default="qualtrics",
+        help="survey export format of the same simulated responses: Qualtrics CSV (default), SurveyMonkey CSV "
+        "export, or SurveyMonkey API v3 bulk responses with the survey details",
     )
     generate.set_defaults(handler=command_generate)
 

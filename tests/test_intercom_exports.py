@@ -342,7 +342,9 @@ def test_json_lines_without_the_type_are_known_by_intercom_s_own_fields(connecti
         ),
         pytest.param(
             json.dumps(["not", "a", "conversation"]) + "\n", None,
-            "unknown layout: a JSON array, neither a page of a Zendesk export nor JSON Lines", id="json-array",
+            "unknown layout: a JSON array, neither a page of a Zendesk export nor JSON Lines, nor a Freshdesk tickets, "
+            "conversations or satisfaction ratings page (records with fields [])",
+            id="json-array",
         ),
     ],
 )  # fmt: skip

@@ -243,7 +243,7 @@ def test_every_suite_is_a_valid_suite_of_the_gx_file_data_context(tmp_path: Path
     context = gx.get_context(mode="file", project_root_dir=str(tmp_path / "expectations"))
     by_name = {suite.name: suite for suite in context.suites.all()}
     ours = {suite.gx_name: suite for layer in ("raw", "marts", "monitors") for suite in suites_in(layer).values()}
-    assert len(ours) == 17 + 5 + 3  # raw: one per raw table (14 + survey_mappings + 2 Intercom)
+    assert len(ours) == 21 + 5 + 3  # raw: one per raw table (14 + survey_mappings + 4 Freshdesk + 2 Intercom)
     assert set(by_name) == set(ours)
     for name, suite in ours.items():
         assert [expectation.expectation_type for expectation in by_name[name].expectations] == [

@@ -200,7 +200,10 @@ def test_a_gzipped_page_decompressed_to_a_name_without_json_is_a_page(connection
         ),
         pytest.param(
             "tickets", json.dumps([ticket(1)]),
-            "unknown layout: a JSON array, neither a page of a Zendesk export nor JSON Lines", id="json-array",
+            "unknown layout: a JSON array, neither a page of a Zendesk export nor JSON Lines, nor a Freshdesk tickets, "
+            "conversations or satisfaction ratings page (records with fields ['assignee_id', 'created_at', 'id', "
+            "'status', 'updated_at'])",
+            id="json-array",
         ),
         pytest.param(
             "notes.txt", "hello,world\n1,2\n",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..people import Agent
 from ..profiles import TEAM_BY_ID, TEAMS
+from ..vendor_ids import freshdesk_user_id, intercom_admin_id
 
 ROSTER_COLUMNS = (
     "agent_id",
@@ -20,6 +21,8 @@ ROSTER_COLUMNS = (
     "valid_to",
     "zendesk_user_id",
     "asterisk_agent",
+    "freshdesk_agent_id",
+    "intercom_admin_id",
 )
 TARGET_COLUMNS = ("metric", "scope_type", "scope_id", "grain", "target", "direction", "valid_from", "valid_to")
 TARGETS_SINCE = "2020-01-01"
@@ -51,6 +54,8 @@ def write_roster(path: Path, agents: list[Agent]) -> None:
             membership.valid_to.isoformat() if membership.valid_to else "",
             agent.zendesk_id,
             agent.asterisk,
+            freshdesk_user_id(agent.zendesk_id),
+            intercom_admin_id(agent.zendesk_id),
         )
         for agent in agents
         for membership in agent.memberships

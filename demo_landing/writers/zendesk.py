@@ -239,3 +239,37 @@ def write_users(directory: Path, agents: list[Agent], customers: Customers) -> N
 def write_groups(directory: Path) -> None:
     groups = [{"id": GROUP_ID_BY_TEAM[team.team_id], "name": team.name} for team in TEAMS]
     (directory / "groups.json").write_text(dump_json({"groups": groups, "count": len(groups)}), encoding="utf-8")
+
+
+class ZendeskExport:
+    """The incremental ticket and ticket-event exports, then users and groups."""
+
+    def __init__(self, directory: Path) -> None:
+        self.tickets = ticket_pages(directory)
+        self.ticket_events = ticket_event_pages(directory)
+
+    def write_version(self, epoch: int, version: TicketVersion) -> None:
+        self.tickets.write(epoch, version)
+
+    def write_event(self, epoch: int, version: TicketVersion) -> None:
+        self.ticket_events.write(epoch, version)
+
+    def close(self) -> None:
+        self.tickets.close()
+        self.ticket_events.close()
+
+    def finish(self, directory: Path, agents: list[Agent], customers: Customers) -> None:
+        write_users(directory, agents, customers)
+        write_groups(directory)
+
+    @property
+    def malformed(self) -> int:
+        return self.tickets.malformed + self.ticket_events.malformed
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "ticket_records": self.tickets.records,
+            "ticket_pages": self.tickets.json_pages,
+            "ticket_event_records": self.ticket_events.records,
+            "ticket_event_pages": self.ticket_events.json_pages,
+        }

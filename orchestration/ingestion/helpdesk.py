@@ -1,5 +1,5 @@
-"""Helpdesk exports: Zendesk incremental exports and Ticket Audits API pages (JSON pages or JSON Lines), and the
-generic helpdesk CSVs."""
+"""Helpdesk exports: Zendesk incremental exports and Ticket Audits API pages (JSON pages or JSON Lines), Freshdesk
+(freshdesk.py) and the generic helpdesk CSVs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import intercom
+from . import freshdesk, intercom
 from .core import (
     FUTURE_TOLERANCE,
     RAW_SCHEMA,
@@ -223,6 +223,11 @@ def _json_lines_export(path: Path, fields: set[str] | None = None) -> ZendeskExp
 def _json_lines_format(path: Path, fields: set[str] | None = None) -> FileFormat:
     if (intercom_format := intercom.json_lines_format(_json_object(_first_lines(path)[0]))) is not None:
         return intercom_format
+    if fields is None:
+        fields = set(_json_object(_first_lines(path)[0]) or {})
+    if found := freshdesk.api_export(fields):
+        name, entity = found
+        return FileFormat(f"freshdesk_{name}_jsonl", entity, json_lines)
     export = _json_lines_export(path, fields)
     return FileFormat(f"zendesk_{export.name}_jsonl", export.entity, json_lines)
 
@@ -236,6 +241,8 @@ def _looks_like_json_lines(path: Path) -> bool:
 def _json_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
     """A file starting with `{` or `[`: a page of an export (one JSON document holding its records' array), or
     JSON Lines (a JSON object a line; a single line holding one record is JSON Lines of one record)."""
+    if _first_character(path) == "[" and not _looks_like_json_lines(path):
+        return freshdesk.array_format(connection, path)
     try:
         keys = json_document_keys(connection, path)
     except FileRejected:
@@ -249,7 +256,10 @@ def _json_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileForma
             return FileFormat(f"zendesk_{export.name}_page", export.entity, json_document(export.records_key))
     if _first_character(path) == "[":
         raise FileRejected("unknown layout: a JSON array, neither a page of a Zendesk export nor JSON Lines")
-    if any(export.record_fields <= set(keys) for export in ZENDESK_EXPORTS):
+    one_line = _json_object(_first_lines(path)[0]) is not None  # else a document laid out over several lines
+    if not one_line and (single := freshdesk.object_format(set(keys))):
+        return single
+    if freshdesk.api_export(set(keys)) or any(export.record_fields <= set(keys) for export in ZENDESK_EXPORTS):
         return _json_lines_format(path, set(keys))
     raise FileRejected(f"unknown layout: JSON document with keys {sorted(keys)[:8]}")
 
@@ -261,7 +271,12 @@ def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileForm
     named .json that is not JSON."""
     if _first_character(path) in ("{", "["):
         return _json_format(connection, path)
+    if freshdesk.is_spreadsheet_xml(path):
+        return freshdesk.spreadsheet_format(path)
     header = csv_header(path)
+    freshdesk.check_language(header)
+    if freshdesk.is_ticket_export(header):
+        return freshdesk.export_csv_format()
     if all(column in header for column in GENERIC_EVENT_COLUMNS):
         return FileFormat("generic_ticket_events_csv", GENERIC_TICKET_EVENTS, csv_records())
     if all(column in header for column in GENERIC_TICKET_COLUMNS):
@@ -276,8 +291,16 @@ def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileForm
 
 HELPDESK = Source(
     "helpdesk",
-    (ZENDESK_TICKET_EVENTS, ZENDESK_TICKETS, ZENDESK_USERS, ZENDESK_GROUPS, GENERIC_TICKETS, GENERIC_TICKET_EVENTS)
-    + intercom.ENTITIES,
+    (
+        ZENDESK_TICKET_EVENTS,
+        ZENDESK_TICKETS,
+        ZENDESK_USERS,
+        ZENDESK_GROUPS,
+        GENERIC_TICKETS,
+        GENERIC_TICKET_EVENTS,
+        *freshdesk.FRESHDESK_ENTITIES,
+        *intercom.ENTITIES,
+    ),
     detect_format,
 )
 

@@ -9,6 +9,12 @@ with source_times as (
     union all
     select 'helpdesk', max(created_at) from {{ ref('stg_generic__ticket_events') }}
     union all
+    select 'helpdesk', max(updated_at) from {{ ref('stg_freshdesk__tickets') }}
+    union all
+    select 'helpdesk', max(created_at) from {{ ref('stg_freshdesk__conversations') }}
+    union all
+    select 'helpdesk', max(updated_at) from {{ ref('stg_freshdesk__ticket_exports') }}
+    union all
     select 'helpdesk', max(updated_at) from {{ ref('stg_intercom__conversations') }}
     union all
     select 'telephony', max(event_at) from {{ ref('stg_asterisk__queue_log') }}

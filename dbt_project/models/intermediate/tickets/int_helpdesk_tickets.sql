@@ -12,13 +12,7 @@ with zendesk as (
         status,
         channel,
         priority,
-        coalesce(
-            list_transform(
-                list_filter(tags, lambda tag: starts_with(tag, '{{ var("contact_reason_tag_prefix") }}')),
-                lambda tag: substr(tag, {{ var("contact_reason_tag_prefix") | length + 1 }})
-            )[1],
-            'unspecified'
-        ) as contact_reason,
+        {{ contact_reason_from_tags('tags') }} as contact_reason,
         requester_id::varchar as requester_id,
         'zendesk:' || requester_id as requester_key,
         'zendesk:' || assignee_id as assignee_key,
@@ -59,6 +53,78 @@ generic as (
     where ticket_id is not null
 ),
 
+freshdesk_conversation_tickets as (
+    select distinct ticket_id from {{ ref('stg_freshdesk__conversations') }}
+),
+
+freshdesk_ratings as (
+    select ticket_id, satisfaction_score
+    from {{ ref('stg_freshdesk__satisfaction_ratings') }}
+    where ticket_id is not null
+    qualify row_number() over (partition by ticket_id order by created_at desc, rating_id desc) = 1
+),
+
+freshdesk as (
+    select
+        'freshdesk' as helpdesk_source,
+        tickets.ticket_id,
+        tickets.created_at,
+        tickets.updated_at,
+        tickets.status,
+        tickets.channel,
+        tickets.priority,
+        {{ contact_reason_from_tags('tickets.tags') }} as contact_reason,
+        tickets.requester_id,
+        'freshdesk:' || tickets.requester_id as requester_key,
+        'freshdesk:' || tickets.responder_id as assignee_key,
+        freshdesk_ratings.satisfaction_score,
+        null::timestamptz as satisfaction_rated_at,
+        false as has_event_history,
+        tickets.first_responded_at as stamped_first_reply_at,
+        tickets.final_solved_at as stamped_final_solved_at,
+        case when tickets.has_stats then (tickets.reopened_at is not null)::integer end as stamped_reopen_count,
+        null::integer as stamped_handoff_count,
+        -- The agent replies are the ticket's conversations: none among them is 0, no conversation landed unknown.
+        case when freshdesk_conversation_tickets.ticket_id is not null then 0 end as stamped_agent_reply_count
+    from {{ ref('stg_freshdesk__tickets') }} as tickets
+    left join freshdesk_ratings using (ticket_id)
+    left join freshdesk_conversation_tickets using (ticket_id)
+    where tickets.ticket_id is not null
+),
+
+-- The UI export has no event history and no requester id: reopens, handoffs, replies and ratings are unknown.
+freshdesk_export as (
+    select
+        'freshdesk_export' as helpdesk_source,
+        exports.ticket_id,
+        exports.created_at,
+        exports.updated_at,
+        exports.status,
+        exports.channel,
+        exports.priority,
+        {{ contact_reason_from_tags('exports.tags') }} as contact_reason,
+        null::varchar as requester_id,
+        null::varchar as requester_key,
+        'agent:' || roster_agents.agent_id as assignee_key,
+        null::varchar as satisfaction_score,
+        null::timestamptz as satisfaction_rated_at,
+        false as has_event_history,
+        exports.first_responded_at as stamped_first_reply_at,
+        exports.final_solved_at as stamped_final_solved_at,
+        null::integer as stamped_reopen_count,
+        null::integer as stamped_handoff_count,
+        null::integer as stamped_agent_reply_count
+    from {{ ref('stg_freshdesk__ticket_exports') }} as exports
+    left join (
+        select distinct lower(agent_name) as agent_name, agent_id from {{ ref('stg_reference__roster') }}
+        where agent_name is not null
+        qualify count(*) over (partition by lower(agent_name)) = 1
+    ) as roster_agents on roster_agents.agent_name = lower(exports.agent_name)
+    where exports.ticket_id is not null
+        -- A ticket also landed through the API is read from there.
+        and exports.ticket_id not in (select ticket_id from {{ ref('stg_freshdesk__tickets') }} where ticket_id is not null)
+),
+
 -- Intercom conversations (SPEC 4.8b): no event history; the lifecycle from the conversation's statistics and parts.
 intercom as (
     select
@@ -74,13 +140,7 @@ intercom as (
             else source_type
         end as channel,
         case priority when 'priority' then 'high' when 'not_priority' then 'normal' else priority end as priority,
-        coalesce(
-            list_transform(
-                list_filter(tags, lambda tag: starts_with(tag, '{{ var("contact_reason_tag_prefix") }}')),
-                lambda tag: substr(tag, {{ var("contact_reason_tag_prefix") | length + 1 }})
-            )[1],
-            'unspecified'
-        ) as contact_reason,
+        {{ contact_reason_from_tags('tags') }} as contact_reason,
         requester_id,
         'intercom:' || requester_id as requester_key,
         'intercom:' || admin_assignee_id as assignee_key,
@@ -101,6 +161,10 @@ final as (
     select * from zendesk
     union all
     select * from generic
+    union all
+    select * from freshdesk
+    union all
+    select * from freshdesk_export
     union all
     select * from intercom
 )
