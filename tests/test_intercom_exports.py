@@ -40,6 +40,7 @@ from .conftest import (
 )
 
 FEB_02 = 1769990400  # 2026-02-02 00:00:00 UTC
+JAN_20 = FEB_02 - 13 * 86400  # 2026-01-20 00:00:00 UTC
 ALICE_ADMIN, CAROL_ADMIN = 991267715, 991267716  # roster A001 and A003 (intercom_admin_id, as text there)
 
 
@@ -369,10 +370,10 @@ def test_other_intercom_documents_are_rejected_whole_with_the_reason(
 #    02-04 10:00 (24 h), 3 assignments (2 handoffs), rated 2 (bad) at 02-04 10:10, Alice. The page holds an
 #    older version (closed at 02-03 12:00, no reopen); GET /conversations/1002 the latest, with 2 admin comments.
 # C3 1003 phone_call (voice), created 02-04 09:00, first reply 09:10 (10 min), open.
-# C4 1004 email, created 02-05 09:00, snoozed (pending), no statistics: no first reply known.
+# C4 1004 email, created 02-05 09:00, snoozed (pending), not replied (statistics without first_admin_reply_at).
 # C5 1005 Messenger, created 02-05 14:00, first reply 14:20 (20 min), closed 20:00 (6 h), rated 4 (good) at
 #    20:05, Carol. No parts exported: one-touch unknown.
-# and one line with an unknown state (quarantined), and the admins.
+# C0 1000 (January) exported without statistics; one line with an unknown state (quarantined); the admins.
 #
 # Month 2026-02, org: tickets_created 5 (C1-C5); tickets_solved 3 (C1, C2, C5); first_reply_minutes_median over
 # 10, 20, 30, 60 = (20 + 30) / 2 = 25; resolution_hours_median over 4, 6, 24 = 6; reopen_rate 1 (C2) / 3;
@@ -418,8 +419,15 @@ C3 = conversation(
     source={**C2_SOURCE, "type": "phone_call", "author": {"type": "user", "id": "user-1003", "name": "", "email": ""}},
 )  # fmt: skip
 C4 = conversation(
-    "1004", feb(5, 9), feb(5, 9), "snoozed", source={**C2_SOURCE, "author": {"type": "user", "id": "user-1004"}}
-)
+    "1004", feb(5, 9), feb(5, 9), "snoozed", source={**C2_SOURCE, "author": {"type": "user", "id": "user-1004"}},
+    statistics=statistics(None),
+)  # fmt: skip
+# exported without statistics (a January conversation, out of the month): no first reply, solve, reopens or
+# handoffs known, so none is guessed
+C0 = conversation(
+    "1000", JAN_20 + 9 * 3600, JAN_20 + 9 * 3600, "open",
+    source={**C2_SOURCE, "author": {"type": "user", "id": "user-1000"}},
+)  # fmt: skip
 C5 = conversation(
     "1005", feb(5, 14), feb(5, 20, 5), "closed", admin_assignee_id=CAROL_ADMIN,
     statistics=statistics(feb(5, 14, 20), feb(5, 20)), conversation_rating=rating(4, feb(5, 20, 5)),
@@ -437,7 +445,7 @@ def land_intercom_exports(landing: Path) -> None:
     folder = landing / "helpdesk" / "intercom"
     write(folder, "conversation_1001.json", json.dumps(with_parts(C1, C1_PARTS), indent=2))
     write(folder, "conversation_1002.json", json.dumps(with_parts(C2, C2_PARTS), indent=2))
-    write(folder, "conversations.jsonl", json_lines([C3, C4, C5, conversation("1006", feb(6, 9), feb(6, 9), "x")]))
+    write(folder, "conversations.jsonl", json_lines([C0, C3, C4, C5, conversation("1006", feb(6, 9), feb(6, 9), "x")]))
     write(folder, "conversations_page_1.json", conversation_list([C1, C2_OLD]))
     write(folder, "admins.json", admin_list([admin(str(ALICE_ADMIN), "Alice", "alice@example.com")]))
     write(landing / "reference", "roster.csv", ROSTER)
@@ -480,7 +488,7 @@ def test_intercom_files_are_read_for_what_they_are(intercom_home: Path) -> None:
         ("admins.json", "intercom_admins_page", 1, 1, 0),
         ("conversation_1001.json", "intercom_conversation", 1, 1, 0),
         ("conversation_1002.json", "intercom_conversation", 1, 1, 0),
-        ("conversations.jsonl", "intercom_conversations_jsonl", 4, 3, 1),
+        ("conversations.jsonl", "intercom_conversations_jsonl", 5, 4, 1),
         ("conversations_page_1.json", "intercom_conversations_page", 2, 2, 0),
     ]
 
@@ -493,11 +501,13 @@ def test_intercom_conversations_are_tickets_in_the_neutral_shape(published: Quer
         from marts.fct_tickets where helpdesk_source = 'intercom' order by ticket_id"""
     )
     assert rows == [
+        ("1000", "open", "email", "normal", "unspecified", "intercom:user-1000", "A001", None, None, None, None,
+         None, None),
         ("1001", "solved", "chat", "high", "billing", "intercom:667d60bb8a68186f43ba1001", "A001",
          30.0, 4.0, 0, 0, 1, "good"),
         ("1002", "solved", "email", "normal", "unspecified", "intercom:lead-1002", "A001", 60.0, 24.0, 1, 2, 2, "bad"),
         ("1003", "open", "voice", "normal", "unspecified", "intercom:user-1003", "A001", 10.0, None, 0, 0, None, None),
-        ("1004", "pending", "email", "normal", "unspecified", "intercom:user-1004", "A001", None, None, None, None,
+        ("1004", "pending", "email", "normal", "unspecified", "intercom:user-1004", "A001", None, None, 0, 0,
          None, None),
         ("1005", "solved", "chat", "normal", "unspecified", "intercom:667d60bb8a68186f43ba1005", "A003",
          20.0, 6.0, 0, 0, None, "good"),
