@@ -1,8 +1,8 @@
 """The same simulated contact centre written as Zendesk + Qualtrics and as Freshdesk (API) or Intercom +
 SurveyMonkey (`supportkpi generate --helpdesk freshdesk|intercom --surveys surveymonkey`, the same seed) gives the
-same published value for every KPI both formats support (SPEC 4.8b): the readers of each vendor's format map it to the same neutral facts. A
-metric one of the two cannot support (metric_definitions.sources: the backlog for both, handoffs for Freshdesk)
-is left out of the comparison and must be absent from the other run."""
+same published value for every KPI both formats support (SPEC 4.8b): the readers of each vendor's format map it
+to the same neutral facts. A metric one of the two cannot support (metric_definitions.sources: the backlog for
+both, handoffs for Freshdesk) is left out of the comparison and must be absent from the other run."""
 
 from __future__ import annotations
 
