@@ -21,6 +21,7 @@ import csv
 import io
 import json
 import shutil
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -315,6 +316,25 @@ def test_an_unmapped_export_is_rejected_whole_until_a_row_maps_it(connection, tm
     assert (csv_read_as(connection, "1")["nps_score"], csv_read_as(connection, "1")["csat_score"]) == (8, 4)
     # unchanged mapping: nothing is read again
     assert ingest(connection, SURVEYS, landing / "surveys").ingested == []
+
+
+def test_the_csv_inside_the_downloaded_zip_is_read_with_a_name_pattern(connection, tmp_path: Path) -> None:
+    """The web export downloads a zip holding CSV/<survey title>.csv; a pattern without `/` matches its name."""
+    landing = tmp_path / "landing"
+    row = f'surveymonkey,,Acme Support*.csv,{NPS},"{CSAT}",5,,,\n'
+    write(landing / "reference", "surveys.csv", SURVEYS_CSV_HEADER + row)
+    archive = landing / "surveys" / "Data_All_260402.zip"
+    archive.parent.mkdir(parents=True)
+    content = export_csv([sm_response("7", "04/02/2026 03:04:05 PM", ["", "", "", "0", "Neutral", "", ""])])
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("CSV/Acme Support follow-up.csv", content)
+    ingest(connection, REFERENCE, landing / "reference")
+    summary = ingest(connection, SURVEYS, landing / "surveys")
+    assert [(result.format, result.staged, result.compression) for result in summary.ingested] == [
+        ("surveymonkey_csv", 1, "zip")
+    ]
+    seventh = csv_read_as(connection, "7")
+    assert (seventh["nps_score"], seventh["csat_score"], seventh["ended_at_local"]) == (0, 3, "2026-04-02 15:04:05")
 
 
 # ---- API v3
