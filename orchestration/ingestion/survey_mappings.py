@@ -73,7 +73,10 @@ def _read_reference_csv(path: Path) -> list[dict[str, str]]:
     encoding = "utf-8-sig" if is_utf8(path) else "cp1252"
     with path.open(encoding=encoding, newline="") as handle:
         reader = csv.DictReader(handle, delimiter=csv_delimiter(path))
-        return [{(key or "").strip(): (value or "").strip() for key, value in row.items()} for row in reader]
+        # a row with more cells than the header (an unquoted comma in a question's heading) keeps its named cells
+        return [
+            {key.strip(): (value or "").strip() for key, value in row.items() if isinstance(key, str)} for row in reader
+        ]
 
 
 def load_survey_mappings(landing: Path) -> tuple[SurveyMapping, ...]:

@@ -42,8 +42,8 @@ CSV_COLUMNS = ("Respondent ID", "Collector ID", "Start Date", "End Date")
 # End Date is naive local time: `03/03/2026 10:15:42 AM` (the web export) or ISO `2026-03-03 10:15:42`.
 END_DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S")
 REMEDY = (
-    "add a row with source=surveymonkey to reference/surveys.csv ({match}) naming the survey's nps_question and "
-    "csat_question by heading text; the file is read again at the next run"
+    "add a row with source=surveymonkey to reference/surveys.csv naming its nps_question and csat_question by "
+    "heading text (it is read again at the next run)"
 )
 DETAILS_MISSING = (
     "survey details not landed: land GET /v3/surveys/{id}/details in surveys/ (the responses are read again "
@@ -62,11 +62,7 @@ def _same_heading(left: str, right: str) -> bool:
 
 
 def _unmapped(match: str, read_with: str) -> FileRejected:
-    return FileRejected(
-        f"SurveyMonkey export not mapped: no reference/surveys.csv row with source=surveymonkey matches it: "
-        f"{REMEDY.format(match=match)}",
-        read_with=read_with,
-    )
+    return FileRejected(f"SurveyMonkey export not mapped ({match}): {REMEDY}", read_with=read_with)
 
 
 def _missing_question(mapping: SurveyMapping, role: str, question: str, read_with: str) -> FileRejected:
@@ -201,7 +197,7 @@ def surveymonkey_csv_format(path: Path) -> FileFormat:
     mapping = find_mapping(SOURCE, None, landed)
     read_with = _csv_read_with(mapping)
     if mapping is None:
-        raise _unmapped(f"a file_pattern matching {landed!r}", read_with)
+        raise _unmapped(f"no surveymonkey row's file_pattern matches {landed!r}", read_with)
 
     def column(role: str, question: str, preferred: str) -> str | None:
         found = _question_column(columns, question, preferred)
@@ -402,7 +398,7 @@ def _resolve(reading: SurveyReading, read_with: str) -> SurveyReading:
         return reading
     mapping = reading.mapping
     if mapping is None:
-        raise _unmapped(f"survey_id {reading.survey_id}, or a file_pattern matching the file", read_with)
+        raise _unmapped(f"no surveymonkey row with survey_id={reading.survey_id} or a matching file_pattern", read_with)
 
     def question(role: str, named: str) -> Question | None:
         found = reading.details.question(named) if reading.details else None
