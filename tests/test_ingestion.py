@@ -133,10 +133,10 @@ def test_unknown_layout_and_non_utf8_files_are_quarantined_whole(connection, tmp
     write(tmp_path, "qualtrics_latin1.csv", "ResponseId,Status\nR_1,caf\xe9\n".encode("latin-1"))
     summary = ingest_source(connection, SURVEYS, tmp_path, pii_salt=TEST_PII_SALT)
     assert sorted(summary.unreadable_files) == [
-        "notes.txt: unknown layout: notes.txt is neither a Qualtrics CSV export with three header rows nor a "
-        "survey CSV",
+        "notes.txt: unknown layout: notes.txt is neither a Qualtrics CSV export with three header rows, a "
+        "SurveyMonkey export (Respondent ID, Collector ID, ...) nor a survey CSV",
         "qualtrics_latin1.csv: unknown layout: qualtrics_latin1.csv is neither a Qualtrics CSV export with three "
-        "header rows nor a survey CSV",
+        "header rows, a SurveyMonkey export (Respondent ID, Collector ID, ...) nor a survey CSV",
     ]
     assert summary.records_read == summary.quarantined == 2
 

@@ -306,6 +306,9 @@ def _details_document(path: Path) -> dict[str, Any] | None:
         return None
     if first_line(path)[:1] != "{":
         return None
+    with path.open("rb") as handle:
+        if b'"response_status"' in handle.read(1 << 16):  # responses, not details: not parsed here
+            return None
     try:
         document = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
