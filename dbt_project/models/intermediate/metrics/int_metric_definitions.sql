@@ -7,6 +7,8 @@ with registry as (
     {% for metric in metrics %}
     select
         '{{ metric.name }}' as metric,
+        '{{ metric.label | replace("'", "''") }}' as label,
+        '{{ metric.format }}' as format,
         '{{ metric.unit }}' as unit,
         '{{ metric.direction }}' as direction,
         '{{ metric.kind }}' as kind,
