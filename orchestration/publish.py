@@ -3,6 +3,11 @@
 BI tools open `published/warehouse.duckdb` read-only. The new version is written beside it under a temporary
 name, checkpointed, closed, then renamed over the old one: a reader already holding the old file keeps reading
 the old version, a new reader sees the new one, and nobody ever sees a half-written file.
+
+The file is for every client a BI user has: it is written in DuckDB's v1.0.0 storage format (which DuckDB 1.0 and
+later open), with no WAL beside it, and describes itself: every table and column has a COMMENT ON taken from the
+dbt docs (the run's manifest); a mart whose yml names a `config: meta: primary_key` states it in its table comment
+and in manifest.json (see DECLARE_PRIMARY_KEYS for why it is not a constraint).
 """
 
 from __future__ import annotations
@@ -12,12 +17,30 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from .settings import Settings
 
 MARTS_SCHEMA = "marts"
+# The oldest storage format DuckDB 2.x writes that DuckDB 1.0 and later read (2.x's default is refused by 1.x).
+STORAGE_VERSION = "v1.0.0"
+# Whether published tables declare their primary key as a constraint. Off: DuckDB 2.0.1 writes the key's index in a
+# form DuckDB 1.0.x cannot read even at STORAGE_VERSION v1.0.0 ("Failed to deserialize: expected end of object, but
+# found field id: 103"; 1.1.0 and later read it), and Evidence's DuckDB connector (duckdb-async 1.0.0) is DuckDB 1.0.0.
+# SQLAlchemy cannot reflect DuckDB keys either (duckdb-engine get_pk_constraint). The key is published in the table's
+# comment ("Primary key: ...") and in manifest.json instead.
+DECLARE_PRIMARY_KEYS = False
+
+
+@dataclass(frozen=True)
+class TableDocs:
+    """What the dbt docs say of one mart: its description, each column's, and its declared primary key."""
+
+    description: str
+    columns: dict[str, str]
+    primary_key: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -26,6 +49,7 @@ class PublishResult:
     manifest_path: Path
     version: int
     row_counts: dict[str, int]
+    undocumented: tuple[str, ...] = ()  # `table` or `table.column` published without a comment
 
 
 def mart_tables(connection: duckdb.DuckDBPyConnection) -> list[str]:
@@ -34,6 +58,106 @@ def mart_tables(connection: duckdb.DuckDBPyConnection) -> list[str]:
         [MARTS_SCHEMA],
     ).fetchall()
     return [row[0] for row in rows]
+
+
+def manifest_for_run(settings: Settings, run_id: str) -> Path:
+    """The dbt manifest of the run's build (its target folder), else the project's parse."""
+    run_manifest = settings.dbt_runs_dir / run_id / "manifest.json"
+    return run_manifest if run_manifest.exists() else settings.dbt_target_dir / "manifest.json"
+
+
+def mart_docs(manifest: dict[str, Any]) -> dict[str, TableDocs]:
+    """The docs of every model of schema `marts` in a dbt manifest, by table name."""
+    docs = {}
+    for node in manifest["nodes"].values():
+        if node.get("resource_type") != "model" or node.get("schema") != MARTS_SCHEMA:
+            continue
+        meta = node.get("config", {}).get("meta") or node.get("meta") or {}
+        docs[node["alias"] if node.get("alias") else node["name"]] = TableDocs(
+            description=(node.get("description") or "").strip(),
+            columns={
+                name: (column.get("description") or "").strip() for name, column in node.get("columns", {}).items()
+            },
+            primary_key=tuple(meta.get("primary_key") or ()),
+        )
+    return docs
+
+
+@dataclass(frozen=True)
+class MetricDoc:
+    label: str
+    format: str
+    unit: str
+    description: str
+
+
+def metric_docs(connection: duckdb.DuckDBPyConnection) -> dict[str, MetricDoc]:
+    """Each metric of marts.metric_definitions: what names a generated per-metric column (e.g. kpi_scorecard's)."""
+    rows = connection.execute(
+        f"select metric, label, format, unit, description from {MARTS_SCHEMA}.metric_definitions order by metric"
+    ).fetchall()
+    return {row[0]: MetricDoc(*(str(value or "").strip() for value in row[1:])) for row in rows}
+
+
+def column_comment(column: str, documented: str, metrics: dict[str, MetricDoc]) -> str:
+    """The comment of a published column: its dbt description; for an undocumented column named after a metric
+    (`<metric>`, `<metric>_target`, `<metric>_met`), one made from metric_definitions; else empty."""
+    if documented:
+        return documented
+    if column in metrics:
+        metric = metrics[column]
+        return f"{metric.label} ({metric.format}): {metric.description}"
+    for suffix in ("_target", "_met"):
+        base = column.removesuffix(suffix)
+        if column.endswith(suffix) and base in metrics:
+            metric = metrics[base]
+            if suffix == "_target":
+                return f"Target for {metric.label} ({metric.format}, as {base}); null where no target applies."
+            return f"True when {metric.label} met its target; null where no target applies."
+    return ""
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _copy_table(
+    build: duckdb.DuckDBPyConnection, table: str, docs: TableDocs | None, metrics: dict[str, MetricDoc]
+) -> list[str]:
+    """Create publish.marts.<table> with the build table's columns and types, its declared primary key and the
+    comments, and copy the rows; returns what is left without a comment."""
+    columns = build.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where database_name = current_database() and schema_name = ? and table_name = ? order by column_index",
+        [MARTS_SCHEMA, table],
+    ).fetchall()
+    names = {name for name, _ in columns}
+    primary_key = docs.primary_key if docs else ()
+    if missing := [name for name in primary_key if name not in names]:
+        raise RuntimeError(f"the primary key of {table} names columns it does not have: {', '.join(missing)}")
+    definitions = [f"{_identifier(name)} {data_type}" for name, data_type in columns]
+    if primary_key and DECLARE_PRIMARY_KEYS:
+        definitions.append(f"primary key ({', '.join(_identifier(name) for name in primary_key)})")
+    target = f"publish.{MARTS_SCHEMA}.{_identifier(table)}"
+    build.execute(f"create table {target} ({', '.join(definitions)})")
+    build.execute(f"insert into {target} select * from {MARTS_SCHEMA}.{_identifier(table)}")
+    undocumented = []
+    if docs and docs.description:
+        key = f" Primary key: ({', '.join(primary_key)})." if primary_key else ""
+        build.execute(f"comment on table {target} is {_literal(docs.description + key)}")
+    else:
+        undocumented.append(table)
+    for name, _ in columns:
+        comment = column_comment(name, docs.columns.get(name, "") if docs else "", metrics)
+        if comment:
+            build.execute(f"comment on column {target}.{_identifier(name)} is {_literal(comment)}")
+        else:
+            undocumented.append(f"{table}.{name}")
+    return undocumented
 
 
 def _previous_version(manifest_path: Path) -> int:
@@ -76,31 +200,42 @@ def _fsync_directory(folder: Path) -> None:
         os.close(descriptor)
 
 
-def publish(settings: Settings, run_id: str, check_summary: dict[str, object]) -> PublishResult:
-    """Copy every table of schema `marts` of the build database into a new file and swap it in."""
+def publish(
+    settings: Settings, run_id: str, check_summary: dict[str, object], manifest_path: Path | None = None
+) -> PublishResult:
+    """Copy every table of schema `marts` of the build database into a new file and swap it in. The comments and
+    primary keys come from the dbt manifest (default: the run's, see `manifest_for_run`)."""
     settings.ensure_dirs()
+    docs = mart_docs(json.loads((manifest_path or manifest_for_run(settings, run_id)).read_text()))
     target = settings.published_database
     # Publishing holds the writer lock: any other staging copy was left by a killed run.
     for leftover in target.parent.glob(".warehouse-*.duckdb.tmp*"):
         leftover.unlink(missing_ok=True)
     staging_file = target.with_name(f".warehouse-{run_id}.duckdb.tmp")
     row_counts: dict[str, int] = {}
+    undocumented: list[str] = []
     # Read-write like every other connection to the build database (DuckDB refuses to mix modes in a process).
     with duckdb.connect(str(settings.build_database)) as build:
         tables = mart_tables(build)
         if not tables:
             raise RuntimeError("the build database has no marts to publish")
         data_window = _data_window(build)
-        build.execute(f"attach '{staging_file}' as publish")
+        metrics = metric_docs(build)
+        build.execute(f"attach {_literal(str(staging_file))} as publish (storage_version '{STORAGE_VERSION}')")
         build.execute(f"create schema publish.{MARTS_SCHEMA}")
         for table in tables:
-            build.execute(f"create table publish.{MARTS_SCHEMA}.{table} as select * from {MARTS_SCHEMA}.{table}")
+            undocumented += _copy_table(build, table, docs.get(table), metrics)
             count = build.execute(f"select count(*) from publish.{MARTS_SCHEMA}.{table}").fetchone()
             row_counts[table] = int(count[0]) if count else 0
         build.execute("checkpoint publish")
         build.execute("detach publish")
+    # Checkpointed and detached, the file holds everything: a WAL left beside it would be a bug (and one beside the
+    # published file can only be an old version's, opened read-write by someone: it must not meet the new file).
+    if staging_file.with_name(staging_file.name + ".wal").exists():
+        raise RuntimeError(f"DuckDB left a WAL beside {staging_file} after the checkpoint")
     with staging_file.open("rb") as handle:
         os.fsync(handle.fileno())
+    target.with_name(target.name + ".wal").unlink(missing_ok=True)
     staging_file.replace(target)
     _fsync_directory(target.parent)
 
@@ -116,7 +251,18 @@ def publish(settings: Settings, run_id: str, check_summary: dict[str, object]) -
             "reporting_timezone": settings.timezone,
             "data_window": data_window,
             "row_counts": row_counts,
+            "primary_keys": {
+                table: list(docs[table].primary_key)
+                for table in tables
+                if docs.get(table, None) and docs[table].primary_key
+            },
             "check_summary": check_summary,
         },
     )
-    return PublishResult(path=target, manifest_path=settings.manifest_path, version=version, row_counts=row_counts)
+    return PublishResult(
+        path=target,
+        manifest_path=settings.manifest_path,
+        version=version,
+        row_counts=row_counts,
+        undocumented=tuple(undocumented),
+    )

@@ -69,6 +69,10 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     with warehouse.writer_lock():
         result = publish(settings, context.run.run_id, check_summary)
     context.log.info(f"published version {result.version} to {result.path}")
+    if result.undocumented:
+        context.log.warning(
+            "published without a comment (no dbt description, not a metric column): " + ", ".join(result.undocumented)
+        )
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(result.path)),
