@@ -61,6 +61,8 @@ R_008 Feb 10 NPS 7 CSAT 3 (303, A1); R_001 repeated.
 QA: QA0 Jan 20 A1 9/10; QA1 Feb 4 A1 4/5 + 5/5 + 8/10 = 17/20; QA2 Feb 6 A3 6/10; QA3 Feb 18 A2 8/10. A4 is active
 in February (ticket 302, call K7) and never reviewed.
 As-of times: helpdesk Feb 20 12:00 (ticket 313), telephony Feb 20 11:00, surveys Feb 17 23:30, quality Feb 18 09:00.
+First data: helpdesk 2025-11-18 (ticket 200), telephony Jan 20 (K0), surveys Jan 15 (R_000), quality Jan 20 (QA0):
+January is a leading partial month for calls, surveys and reviews (partial_reason leading), complete for tickets.
 """
 
 from __future__ import annotations
@@ -411,18 +413,18 @@ OTHER_PERIODS = [
     ("calls_short_abandoned", "org", "all", "week", "2026-02-09", 1, 1, None, 1, True),
     ("abandon_rate", "org", "all", "week", "2026-02-09", 1 / 4, 1, 4, 4, True),
     ("calls_per_agent", "org", "all", "week", "2026-02-02", 1.0, 3, 3, 3, True),  # K1 A1, K2 A3, K3 A2
-    ("calls_answered", "org", "all", "month", JAN, 1, 1, None, 1, True),  # K0
-    ("asa_seconds", "org", "all", "month", JAN, 10.0, None, None, 1, True),
-    ("aht_seconds", "org", "all", "month", JAN, 200.0, None, None, 1, True),
+    ("calls_answered", "org", "all", "month", JAN, 1, 1, None, 1, False),  # K0
+    ("asa_seconds", "org", "all", "month", JAN, 10.0, None, None, 1, False),
+    ("aht_seconds", "org", "all", "month", JAN, 200.0, None, None, 1, False),
     ("repeat_call_72h_rate", "org", "all", "week", "2026-02-02", 1 / 3, 1, 3, 3, True),  # K2 of K1 K2 K3
     # R_006 recorded Feb 17 23:30 UTC = Feb 18 00:30 local; it is the surveys as-of time, so Feb 18 is incomplete.
     ("survey_responses", "org", "all", "day", "2026-02-18", 1, 1, None, 1, False),
     ("nps", "agent", "A002", "day", "2026-02-18", 100.0, 1, 1, 1, False),
-    ("nps", "org", "all", "month", JAN, 100.0, 1, 1, 1, True),
-    ("csat_rate", "org", "all", "month", JAN, 1.0, 1, 1, 1, True),
+    ("nps", "org", "all", "month", JAN, 100.0, 1, 1, 1, False),
+    ("csat_rate", "org", "all", "month", JAN, 1.0, 1, 1, 1, False),
     # QA and coverage. January: active A1 (201, K0) and A3 (202); reviewed A1 (QA0 9/10).
-    ("qa_score_mean", "org", "all", "month", JAN, 0.9, None, None, 1, True),
-    ("qa_pass_rate", "org", "all", "month", JAN, 1.0, 1, 1, 1, True),
+    ("qa_score_mean", "org", "all", "month", JAN, 0.9, None, None, 1, False),
+    ("qa_pass_rate", "org", "all", "month", JAN, 1.0, 1, 1, 1, False),
     ("qa_coverage_rate", "org", "all", "month", JAN, 1 / 2, 1, 2, 2, True),
     ("qa_coverage_rate", "team", "T1", "month", JAN, 1.0, 1, 1, 1, True),
     ("qa_coverage_rate", "team", "T2", "month", JAN, 0.0, 0, 1, 1, True),
@@ -440,6 +442,29 @@ OTHER_PERIODS = [
     # 202's agent is A3 (assignee at its solve), not A4 (assigned afterwards)
     ("tickets_solved", "agent", "A003", "month", JAN, 1, 1, None, 1, True),
 ]
+
+
+
+@pytest.mark.parametrize(
+    ("metric", "grain", "period", "reason"),
+    [
+        ("tickets_created", "month", JAN, None),  # the helpdesk data starts in November 2025
+        ("calls_answered", "month", JAN, "leading"),  # the phone log starts on Jan 20 (local Jan 20)
+        ("nps", "month", JAN, "leading"),  # the first response is on Jan 15
+        ("qa_score_mean", "month", JAN, "leading"),  # the first review is on Jan 20
+        ("abandon_rate", "week", "2026-01-19", "leading"),  # the phone log starts on Tuesday Jan 20, 09:00 local
+        ("qa_coverage_rate", "month", JAN, None),  # cross-channel: from the first data of any source
+        ("calls_answered", "month", FEB, "trailing"),
+    ],
+)
+def test_partial_reason_of_january_and_february(dictionary: Query, metric, grain, period, reason) -> None:
+    rows = dictionary(
+        f"""
+        select distinct partial_reason, is_complete_period from marts.kpi_metrics
+        where metric = '{metric}' and scope_type = 'org' and period_grain = '{grain}' and period_start = '{period}'
+        """
+    )
+    assert rows == [(reason, reason is None)]
 
 
 @pytest.mark.parametrize(

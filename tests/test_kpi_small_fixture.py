@@ -204,4 +204,5 @@ def test_published_marts_and_kpi_columns(published_small: Query) -> None:
         "denominator",
         "sample_size",
         "is_complete_period",
+        "partial_reason",
     ]

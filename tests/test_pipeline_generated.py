@@ -16,7 +16,7 @@ from .conftest import PROJECT_ROOT, run_cli, run_slot
 
 SPEC_KPI_COLUMNS = [
     "period_grain", "period_start", "scope_type", "scope_id", "scope_name", "metric", "value", "numerator",
-    "denominator", "sample_size", "is_complete_period",
+    "denominator", "sample_size", "is_complete_period", "partial_reason",
 ]  # fmt: skip
 ALL_SCOPES = {"org", "team", "agent"}
 ORG_TEAM = {"org", "team"}
@@ -45,7 +45,7 @@ METRIC_SCOPES = {
 SPEC_MARTS = {
     "dim_agent", "dim_team", "dim_date", "fct_tickets", "fct_calls", "fct_survey_responses", "fct_quality_reviews",
     "fct_backlog_daily", "kpi_metrics", "kpi_target_attainment", "kpi_agent_vs_team", "kpi_trends",
-    "top_contact_reasons", "metric_definitions",
+    "top_contact_reasons", "metric_definitions", "kpi_scorecard",
 }  # fmt: skip
 
 

@@ -33,7 +33,7 @@ def kpi_frame(metric: str, value: float) -> pd.DataFrame:
         {
             "period_grain": ["day"], "period_start": [pd.Timestamp("2026-03-02")], "scope_type": ["org"],
             "scope_id": ["all"], "scope_name": ["All"], "metric": [metric], "value": [value], "numerator": [1.0],
-            "denominator": [1.0], "sample_size": [1], "is_complete_period": [True],
+            "denominator": [1.0], "sample_size": [1], "is_complete_period": [True], "partial_reason": [None],
         }
     )  # fmt: skip
 

@@ -15,3 +15,11 @@
 {% macro seconds_between(start_at, end_at) -%}
     (epoch({{ end_at }}) - epoch({{ start_at }}))
 {%- endmacro %}
+
+{#- The name shown beside an agent or team id (int_scope_names); null for a null or unknown id. -#}
+{% macro scope_name(scope_type, id_column) -%}
+    (
+        select scope_names.scope_name from {{ ref('int_scope_names') }} as scope_names
+        where scope_names.scope_type = '{{ scope_type }}' and scope_names.scope_id = {{ id_column }}
+    )
+{%- endmacro %}

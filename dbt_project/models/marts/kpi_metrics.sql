@@ -62,20 +62,32 @@ valued as (
     where list_contains(definitions.scopes, aggregates.scope_type)
 ),
 
-agent_names as (
-    select distinct on (agent_id) 'agent' as scope_type, agent_id as scope_id, agent_name as scope_name
-    from {{ ref('int_agent_team_history') }}
-    order by agent_id, valid_from desc
-),
-
-team_names as (
-    select distinct on (team_id) 'team' as scope_type, team_id as scope_id, team_name as scope_name
-    from {{ ref('int_agent_team_history') }}
-    order by team_id, valid_from desc
+scope_names as (
+    select * from {{ ref('int_scope_names') }}
 ),
 
 as_of as (
     select * from {{ ref('int_source_as_of') }}
+),
+
+periods as (
+    -- A period is partial when it ends after the source's as-of time (trailing) or starts before the local day of
+    -- the source's first data (leading: the data begins within it, which would otherwise show as a dip). A period
+    -- that is both (all the data within one period) is trailing.
+    select distinct
+        valued.period_grain,
+        valued.period_start,
+        valued.source_system,
+        case
+            when as_of.as_of_at is null
+                or {{ local_midnight("valued.period_start + ('1 ' || valued.period_grain)::interval") }}
+                    > as_of.as_of_at
+                then 'trailing'
+            when valued.period_start < timezone('{{ var("reporting_timezone") }}', as_of.first_data_at)::date
+                then 'leading'
+        end as partial_reason
+    from valued
+    left join as_of using (source_system)
 ),
 
 final as (
@@ -84,19 +96,18 @@ final as (
         valued.period_start,
         valued.scope_type,
         valued.scope_id,
-        coalesce(agent_names.scope_name, team_names.scope_name,
-                 case when valued.scope_type = 'org' then 'All' else valued.scope_id end) as scope_name,
+        coalesce(scope_names.scope_name, case when valued.scope_type = 'org' then 'All' else valued.scope_id end)
+            as scope_name,
         valued.metric,
         valued.value,
         valued.numerator,
         valued.denominator,
         valued.sample_size,
-        {{ local_midnight("valued.period_start + ('1 ' || valued.period_grain)::interval") }} <= as_of.as_of_at
-            as is_complete_period
+        periods.partial_reason is null as is_complete_period,
+        periods.partial_reason
     from valued
-    left join as_of using (source_system)
-    left join agent_names using (scope_type, scope_id)
-    left join team_names using (scope_type, scope_id)
+    left join periods using (period_grain, period_start, source_system)
+    left join scope_names using (scope_type, scope_id)
     where valued.value is not null
 )
 

@@ -56,6 +56,7 @@ final as (
         denominator,
         sample_size,
         is_complete_period,
+        partial_reason,
         target,
         direction,
         case direction

@@ -52,6 +52,7 @@ final as (
         rolling.metric,
         rolling.value,
         rolling.is_complete_period,
+        rolling.partial_reason,
         previous.value as previous_value,
         rolling.value - previous.value as change,
         (rolling.value - previous.value) / nullif(abs(previous.value), 0) as change_pct,

@@ -1,0 +1,48 @@
+-- kpi_metrics and kpi_target_attainment in wide form, for dashboards: one row per grain, period, scope and
+-- completeness; per metric of the registry three columns: its value, its target and whether the target was met
+-- (null where no target applies or the metric has no value). The values are those of kpi_metrics, unchanged.
+{% set metrics = var('metric_registry') %}
+
+with metrics as (
+    select * from {{ ref('kpi_metrics') }}
+),
+
+attainment as (
+    select * from {{ ref('kpi_target_attainment') }}
+),
+
+with_targets as (
+    select
+        metrics.period_grain,
+        metrics.period_start,
+        metrics.scope_type,
+        metrics.scope_id,
+        metrics.scope_name,
+        metrics.is_complete_period,
+        metrics.metric,
+        metrics.value,
+        attainment.target,
+        attainment.met
+    from metrics
+    left join attainment using (period_grain, period_start, scope_type, scope_id, metric)
+),
+
+final as (
+    select
+        period_grain,
+        period_start,
+        scope_type,
+        scope_id,
+        scope_name,
+        is_complete_period,
+        {%- for metric in metrics %}
+        any_value(value) filter (where metric = '{{ metric.name }}') as {{ metric.name }},
+        any_value(target) filter (where metric = '{{ metric.name }}') as {{ metric.name }}_target,
+        any_value(met) filter (where metric = '{{ metric.name }}') as {{ metric.name }}_met
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from with_targets
+    group by period_grain, period_start, scope_type, scope_id, scope_name, is_complete_period
+)
+
+select * from final
