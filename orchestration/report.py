@@ -296,7 +296,7 @@ def trend_figure(data: pd.DataFrame, metric: Metric) -> go.Figure:
     figure = go.Figure()
     figure.add_trace(go.Scatter(
         x=data["period_start"], y=data["value"], mode="lines+markers", name=metric.label,
-        line={"color": SPEED_COLOUR}, customdata=data[["status", "sample_size"]],
+        line={"color": SPEED_COLOUR}, customdata=data[["status", "sample_size"]], cliponaxis=False,
         marker={"symbol": ["circle" if done else "circle-open" for done in complete], "size": 8},
         hovertemplate=f"%{{x|%B %Y}}: %{{y:{hover_format(metric.format)}}}<br>%{{customdata[0]}}, "
                       "n = %{customdata[1]}<extra></extra>",
