@@ -318,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--max-rows", type=int, default=100, help="rows to show at most (default 100)")
     query.set_defaults(handler=command_query)
 
-    report = commands.add_parser("report", help="write a static HTML report from the published warehouse")
+    report = commands.add_parser("report", help="write the offline HTML dashboard for support leads")
     report.add_argument("--out", help="HTML file to write (default $SUPPORT_KPI_HOME/report/index.html)")
     report.set_defaults(handler=command_report)
     return parser

@@ -65,8 +65,9 @@ class SecondRun:
 
 
 def checkout_snapshot() -> dict[str, tuple[int, int]]:
-    """Every file of the checkout with its size and modification time (the venv, git and caches excluded)."""
-    skipped = {".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache"}
+    """Every file of the checkout with its size and modification time (the venv, git, caches and test artifacts
+    excluded)."""
+    skipped = {".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", "test-artifacts"}
     snapshot = {}
     for root, folders, files in os.walk(PROJECT_ROOT):
         folders[:] = [folder for folder in folders if folder not in skipped and not folder.endswith(".egg-info")]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -10,7 +12,7 @@ import pytest
 
 from demo_landing import generate
 
-from .conftest import run_cli, run_slot
+from .conftest import PROJECT_ROOT, run_cli, run_slot
 
 SPEC_KPI_COLUMNS = [
     "period_grain", "period_start", "scope_type", "scope_id", "scope_name", "metric", "value", "numerator",
@@ -139,3 +141,74 @@ def test_manifest_describes_the_publish(generated_run) -> None:
 def test_rerun_on_the_same_landing_changes_no_number(generated_run) -> None:
     home, _, _, first = generated_run  # the fixture ran the pipeline twice on the same landing
     assert first and kpi_rows(home) == first
+
+
+# The dashboard's browser test: Debian's Chromium (`make test` installs it where it can), driven by Playwright,
+# offline. The screenshot is a test artifact, outside git (see .gitignore) and the checkout snapshot.
+CHROMIUM = Path(os.environ.get("SUPPORT_KPI_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARTIFACTS = Path(os.environ.get("SUPPORT_KPI_TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts"))
+DASHBOARD_HEADINGS = (
+    "Publish version", "Published at", "Data window", "Data as of, per source", "Helpdesk", "Organisation scorecard",
+    "speed beside quality", "Agents beside their team", "Backlog and overdue tickets over time", "FAQ candidates",
+    "Restatements", "Metric dictionary",
+)  # fmt: skip
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+RENDERED_CHARTS = "() => [...document.querySelectorAll('.plotly-graph-div')].filter(d => d.querySelector('.main-svg'))"
+
+
+def test_dashboard_renders_offline_in_chromium(generated_run, tmp_path: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: `make test` installs Debian's chromium (as root, with apt-get)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    home, landing, _, _ = generated_run
+    output = tmp_path / "report.html"
+    completed = run_cli("report", "--out", str(output), home=home, landing=landing)
+    assert completed.returncode == 0, completed.stderr
+    with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as connection:
+        metric_ids = [row[0] for row in connection.execute("select metric from marts.metric_definitions").fetchall()]
+    console_errors: list[str] = []
+    page_errors: list[str] = []
+    requests: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: page_errors.append(str(error)))
+            page.on("request", lambda request: requests.append(request.url))
+            page.route(re.compile(r"^(?!file:|data:|blob:|about:)"), lambda route: route.abort())
+            page.goto(output.as_uri(), wait_until="load")
+            expected = int(page.get_attribute("#chart-count", "data-charts") or 0)
+            page.wait_for_function(f"n => ({RENDERED_CHARTS})().length >= n", arg=expected, timeout=60_000)
+            rendered = page.evaluate(f"({RENDERED_CHARTS})().length")
+            plots = page.locator(".plotly-graph-div").count()
+            visible = page.inner_text("body")
+            agents = page.eval_on_selector_all(
+                "table.agents tbody tr",
+                "rows => rows.map(r => [...r.querySelectorAll('td')].slice(0, 3).map(c => c.innerText))",
+            )
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+        finally:
+            browser.close()
+    # Every chart the report says it has was drawn (an svg after the scripts ran), with no error, offline.
+    assert expected >= 10 and plots == expected and rendered == expected
+    assert console_errors == [] and page_errors == []
+    assert [url for url in requests if not url.startswith(LOCAL_SCHEMES)] == []
+    # Content: the header, labels of the registry, percentages as percentages, never a raw id.
+    for heading in DASHBOARD_HEADINGS:
+        assert heading in visible, heading
+    assert re.search(r"Publish version\s+2\b", visible)
+    assert "First reply within 1 h" in visible and "CSAT (4-5)" in visible
+    assert re.search(r"\b\d{1,3}\.\d %", visible)
+    assert [metric for metric in metric_ids if re.search(rf"\b{metric}\b", visible)] == []
+    for raw in ("lower_is_better", "higher_is_better", "False", "True", "NaN", "None"):
+        assert not re.search(rf"\b{raw}\b", visible), raw
+    # Agents: listed by team then name, never ranked by their value (first reply within 1 h here).
+    assert agents
+    assert [(team, agent) for agent, team, _ in agents] == sorted((team, agent) for agent, team, _ in agents)
+    values = [float(cell.split(" %")[0]) for _, _, cell in agents if " %" in cell.split("\n")[0]]
+    assert values and all(re.match(r"\d+\.\d %", cell) for _, _, cell in agents if cell != "–")
+    assert len(values) < 3 or values not in (sorted(values), sorted(values, reverse=True))

@@ -34,6 +34,7 @@ PRIMARY_KEYS = {
     "kpi_trends": ["period_grain", "period_start", "scope_type", "scope_id", "metric"],
     "top_contact_reasons": ["month_start", "channel", "contact_reason"],
     "metric_definitions": ["metric"],
+    "kpi_scorecard": ["period_grain", "period_start", "scope_type", "scope_id", "is_complete_period"],
 }
 DUCKDB_1_STORAGE = 64  # the storage version number of DuckDB 1.0 (DuckDB 1.x reads 64 to 68)
 
