@@ -39,7 +39,8 @@ lint: $(STAMP)
 browser:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "installing chromium (apt-get) for the dashboard's browser test"; \
-		apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; \
+		( apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium ) \
+			|| echo "could not install chromium: the dashboard's browser test will skip"; \
 	fi
 
 # Two workers (the machine's two cores), each test module on one worker: a module's pipeline fixture runs once.

@@ -50,6 +50,19 @@ def yml_docs() -> dict[str, tuple[str, dict[str, str]]]:
     }
 
 
+def published_docs(query: Query) -> dict[str, tuple[str, dict[str, str]]]:
+    """The yml docs, plus kpi_scorecard's three columns per metric, described from metric_definitions."""
+    docs = yml_docs()
+    description, columns = docs["kpi_scorecard"]
+    for metric, label, format_, definition in query(
+        "select metric, label, format, description from marts.metric_definitions"
+    ):
+        columns[metric] = f"{label} ({format_}): {definition}"
+        columns[f"{metric}_target"] = f"Target for {label} ({format_}, as {metric}); null where no target applies."
+        columns[f"{metric}_met"] = f"True when {label} met its target; null where no target applies."
+    return docs
+
+
 def expected_table_comment(table: str, description: str) -> str:
     key = PRIMARY_KEYS.get(table)
     return description + (f" Primary key: ({', '.join(key)})." if key else "")
@@ -164,7 +177,7 @@ def test_the_published_file_is_in_duckdb_1_storage_without_a_wal(small_home: Pat
 
 
 def test_every_table_and_column_has_its_dbt_description_as_comment(published_small: Query) -> None:
-    docs = yml_docs()
+    docs = published_docs(published_small)
     tables = dict(published_small("select table_name, comment from duckdb_tables() where schema_name = 'marts'"))
     assert set(tables) == set(docs)
     for table, comment in tables.items():
@@ -193,14 +206,14 @@ print(json.dumps({
 """
 
 
-def test_sqlalchemy_reflects_every_mart_with_its_comments(small_home: Path) -> None:
+def test_sqlalchemy_reflects_every_mart_with_its_comments(small_home: Path, published_small: Query) -> None:
     """As Superset does: SQLAlchemy + duckdb-engine, the URL of the README, read-only, in a process of its own (this
     one holds the file open with another configuration, which DuckDB refuses to mix)."""
     url = f"duckdb:///{small_home / 'published' / 'warehouse.duckdb'}?access_mode=read_only"
     completed = subprocess.run([sys.executable, "-c", REFLECT, url], capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr[-2000:]
     reflected = json.loads(completed.stdout)
-    docs = yml_docs()
+    docs = published_docs(published_small)
     assert sorted(reflected) == sorted(docs)
     for table, (description, columns) in docs.items():
         assert reflected[table]["columns"] == columns, table
@@ -241,4 +254,4 @@ def test_duckdb_1_0_reads_the_published_file(small_home: Path, published_small: 
     version, rows, comments = json.loads(completed.stdout)
     assert version == "1.0.0"
     assert rows == published_small("select count(*) from marts.kpi_metrics")[0][0] > 0
-    assert comments == sum(len(columns) for _, columns in yml_docs().values())
+    assert comments == sum(len(columns) for _, columns in published_docs(published_small).values())
