@@ -45,7 +45,7 @@ browser:
 
 # Two workers (the machine's two cores), each test module on one worker: a module's pipeline fixture runs once.
 test: $(STAMP) lint browser
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --durations=25
 
 # The edit-test loop: everything but the tests that run the whole pipeline.
 test-fast: $(STAMP) lint
