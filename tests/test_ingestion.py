@@ -11,6 +11,7 @@ import duckdb
 
 from orchestration.ingestion import ALL_SOURCES, HELPDESK, REFERENCE, SURVEYS, TELEPHONY
 from orchestration.ingestion.core import RAW_SCHEMA
+from orchestration.ingestion.landing import IgnoreRules
 from orchestration.ingestion.runner import file_manifest, ingest_source
 
 from .conftest import SMALL_LANDING, TEST_PII_SALT, keyed_hash, write
@@ -197,6 +198,29 @@ def test_backfill_window_reingests_files_without_doubling(connection, tmp_path: 
     assert after == before == (6, 1)  # same rows, same file_id (the file keeps its place in "the later file")
     assert connection.execute(f"select count(*) from {RAW_SCHEMA}.quarantine").fetchone() == (2,)
     assert connection.execute(f"select count(*) from {RAW_SCHEMA}.ingested_files").fetchone() == (1,)
+    # The re-read is a new load of the same file, and the load it replaced is on record for incremental models.
+    assert connection.execute(f"select file_id, load_id from {RAW_SCHEMA}.ingested_files").fetchall() == [(1, 2)]
+    assert connection.execute(
+        f"select load_id, file_id, source, reason from {RAW_SCHEMA}.removed_loads"
+    ).fetchall() == [(1, 1, "surveys", "reprocessed")]
+
+
+def test_each_ingestion_is_a_new_load_and_an_ignored_file_a_removed_one(connection, tmp_path: Path) -> None:
+    write(tmp_path, "queue_log", "1772442000|1.1|q1|NONE|ENTERQUEUE||15550100|1\n")
+    ingest_source(connection, TELEPHONY, tmp_path, pii_salt=TEST_PII_SALT)
+    write(tmp_path, "queue_log.1", "1772442010|1.1|q1|PJSIP/1001|CONNECT|10|1.2|1\n")
+    ingest_source(connection, TELEPHONY, tmp_path, pii_salt=TEST_PII_SALT)  # the first file is skipped: no load
+    loads = connection.execute(f"select path, file_id, load_id from {RAW_SCHEMA}.ingested_files order by 2").fetchall()
+    assert [(Path(path).name, file_id, load_id) for path, file_id, load_id in loads] == [
+        ("queue_log", 1, 1),
+        ("queue_log.1", 2, 2),
+    ]
+    (tmp_path / ".supportkpi-ignore").write_text("queue_log\n")
+    ignore = IgnoreRules.load(tmp_path)
+    ingest_source(connection, TELEPHONY, tmp_path, pii_salt=TEST_PII_SALT, ignore=ignore)
+    assert connection.execute(f"select load_id, file_id, reason from {RAW_SCHEMA}.removed_loads").fetchall() == [
+        (1, 1, "ignored")
+    ]
 
 
 def test_reference_files_are_recognised_by_their_columns_not_their_names(connection, tmp_path: Path) -> None:

@@ -226,6 +226,23 @@ def create_raw_tables(connection: duckdb.DuckDBPyConnection, entities: Iterable[
         """
     )
     connection.execute(f"alter table {RAW_SCHEMA}.ingested_files add column if not exists read_with varchar")
+    # Each ingestion of a file is a load with an id that only grows (a re-read file keeps its file_id but is a new
+    # load), and every load removed again is recorded: what incremental models need to see what changed since
+    # their last build (docs/incremental-runs.md). Databases from before load ids number their loads by file_id.
+    connection.execute(f"alter table {RAW_SCHEMA}.ingested_files add column if not exists load_id bigint")
+    connection.execute(f"update {RAW_SCHEMA}.ingested_files set load_id = file_id where load_id is null")
+    connection.execute(
+        f"""
+        create table if not exists {RAW_SCHEMA}.removed_loads (
+            load_id bigint not null,
+            file_id integer not null,
+            source varchar not null,
+            checksum varchar not null,
+            reason varchar not null,
+            removed_at timestamptz not null default now()
+        )
+        """
+    )
     connection.execute(
         f"""
         create table if not exists {RAW_SCHEMA}.quarantine (
@@ -287,10 +304,13 @@ def _already_ingested(connection: duckdb.DuckDBPyConnection, source: str, checks
     return bool(row and row[0])
 
 
-def forget_file(connection: duckdb.DuckDBPyConnection, source: Source, checksum: str) -> int | None:
+def forget_file(
+    connection: duckdb.DuckDBPyConnection, source: Source, checksum: str, reason: str = "re-read"
+) -> int | None:
     """Remove an ingested file (its raw rows, quarantined records and manifest row) so it can be re-ingested
-    under the current rules without doubling anything. Returns its file_id (re-used, so that "the later file"
-    keeps its meaning), or None when it had not been ingested."""
+    under the current rules without doubling anything; the removed load is recorded in raw.removed_loads with
+    `reason`. Returns its file_id (re-used, so that "the later file" keeps its meaning), or None when it had not
+    been ingested."""
     rows = connection.execute(
         f"select file_id from {RAW_SCHEMA}.ingested_files where source = ? and checksum = ?", [source.name, checksum]
     ).fetchall()
@@ -299,6 +319,14 @@ def forget_file(connection: duckdb.DuckDBPyConnection, source: Source, checksum:
         return None
     connection.execute("begin transaction")
     try:
+        connection.execute(
+            f"""
+            insert into {RAW_SCHEMA}.removed_loads (load_id, file_id, source, checksum, reason)
+            select load_id, file_id, source, checksum, ? from {RAW_SCHEMA}.ingested_files
+            where file_id in (select unnest(?))
+            """,
+            [reason, file_ids],
+        )
         for entity in source.entities:
             connection.execute(f"delete from {entity.table} where file_id in (select unnest(?))", [file_ids])
         for table in ("quarantine", "validated_files", "ingested_files"):
@@ -308,6 +336,18 @@ def forget_file(connection: duckdb.DuckDBPyConnection, source: Source, checksum:
         connection.execute("rollback")
         raise
     return min(file_ids)
+
+
+def _next_load_id(connection: duckdb.DuckDBPyConnection) -> int:
+    row = connection.execute(
+        f"""
+        select greatest(
+            (select coalesce(max(load_id), 0) from {RAW_SCHEMA}.ingested_files),
+            (select coalesce(max(load_id), 0) from {RAW_SCHEMA}.removed_loads)
+        ) + 1
+        """
+    ).fetchone()
+    return int(row[0]) if row else 1
 
 
 def _next_file_id(connection: duckdb.DuckDBPyConnection) -> int:
@@ -422,7 +462,11 @@ def ingest_landed_file(
             results.append(_ignored(connection, source, unit, checksum))
             continue
         stale = not reprocess and _read_with_stale_settings(connection, source, unit, checksum)
-        file_id = forget_file(connection, source, checksum) if reprocess or stale else None
+        file_id = (
+            forget_file(connection, source, checksum, reason="reprocessed" if reprocess else "read with new settings")
+            if reprocess or stale
+            else None
+        )
         result = ingest_file(
             connection, source.name, unit, source.detect_format, file_id, checksum=checksum,
             max_uncompressed_bytes=max_uncompressed_bytes, archive_error=archive_error,
@@ -445,7 +489,7 @@ def _read_with_stale_settings(
 
 
 def _ignored(connection: duckdb.DuckDBPyConnection, source: Source, unit: LandedUnit, checksum: str) -> FileResult:
-    forget_file(connection, source, checksum)
+    forget_file(connection, source, checksum, reason="ignored")
     return FileResult(
         source=source.name,
         path=unit.display_path,
@@ -511,8 +555,8 @@ def ingest_file(
         connection.execute(
             f"""
             insert into {RAW_SCHEMA}.ingested_files (file_id, source, path, checksum, size_bytes, format,
-                records_read, staged, quarantined, quarantine_reasons, file_error, encoding, read_with)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                records_read, staged, quarantined, quarantine_reasons, file_error, encoding, read_with, load_id)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 file_id,
@@ -528,6 +572,7 @@ def ingest_file(
                 result.file_error,
                 result.encoding,
                 result.read_with,
+                _next_load_id(connection),
             ],
         )
         connection.execute("commit")
