@@ -188,6 +188,9 @@ def machine_info() -> dict:
         except metadata.PackageNotFoundError:
             continue
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)
+    changes = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, check=False
+    )
     return {
         "cores": os.cpu_count(),
         "cpu": model,
@@ -196,7 +199,7 @@ def machine_info() -> dict:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "versions": versions,
-        "commit": commit.stdout.strip(),
+        "commit": commit.stdout.strip() + ("-dirty" if changes.stdout.strip() else ""),
     }
 
 
