@@ -119,6 +119,8 @@ def prepare_landings(args: GeneratorArgs, bench_dir: Path) -> tuple[Landings, di
     generate_seconds = time.perf_counter() - start
     write_base(landings.next, landings.base, args.cutoff)
     late_tickets = write_late_reexport(landings.base, landings.late, args)
+    if late_tickets == 0:
+        print("warning: no ticket solved ~90 days before the end: the late re-export is empty", file=sys.stderr)
     info = {"generator": args.as_json(), "generate_seconds": round(generate_seconds, 1), "late_tickets": late_tickets}
     landings.stamp.write_text(json.dumps(info, indent=2) + "\n")
     return landings, info
