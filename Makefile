@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_HOME ?= data
 DEMO_LANDING ?= $(DEMO_HOME)/landing
 
-.PHONY: install demo demo-freshdesk demo-intercom browser test test-fast lint ui docs clean
+.PHONY: install demo demo-freshdesk demo-intercom browser test test-fast lint bench ui docs clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ demo-intercom: $(STAMP)
 	SUPPORT_KPI_HOME=$(DEMO_HOME)/demo-intercom SUPPORT_KPI_LANDING=$(DEMO_HOME)/demo-intercom/landing $(BIN)/supportkpi run
 
 lint: $(STAMP)
-	$(BIN)/ruff check orchestration demo_landing tests
+	$(BIN)/ruff check orchestration demo_landing tests benchmarks
 
 # The dashboard's browser test drives Debian's Chromium (never a browser download of Playwright's own): installed
 # here where it is missing and apt-get can (as root); elsewhere the test skips and says why.
@@ -50,6 +50,12 @@ test: $(STAMP) lint browser
 # The edit-test loop: everything but the tests that run the whole pipeline.
 test-fast: $(STAMP) lint
 	$(BIN)/pytest -m "not pipeline" -q
+
+# The benchmark (benchmarks/README.md): TIER=S (the demo), M or L; landings cached under $(DEMO_HOME)/bench/<tier>.
+TIER ?= S
+ENGINE ?= duckdb
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run --tier $(TIER) --engine $(ENGINE) --data $(DEMO_HOME)
 
 # dagster dev prepares the dbt project itself (DbtProject.prepare_if_dev), with the dbt found on PATH.
 ui: $(STAMP)
