@@ -15,8 +15,7 @@ from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import duckdb
-
+from .duckdb_connection import connect
 from .settings import RUN_UMASK, SOURCES, ConfigurationError, Settings, load_settings
 
 SUMMARY_METRICS = (
@@ -166,7 +165,7 @@ def format_value(value: float, unit: str) -> str:
 def print_summary(settings: Settings) -> None:
     """Org-level KPIs of the last complete month, next to their targets; the published path and version."""
     published = settings.published_database
-    with duckdb.connect(str(published), read_only=True) as connection:
+    with connect(published, settings, read_only=True) as connection:
         month = connection.execute(
             """
             select max(period_start) from marts.kpi_metrics
@@ -213,7 +212,7 @@ def command_query(arguments: argparse.Namespace) -> int:
     if not settings.published_database.exists():
         print(f"nothing published yet at {settings.published_database}", file=sys.stderr)
         return 1
-    with duckdb.connect(str(settings.published_database), read_only=True) as connection:
+    with connect(settings.published_database, settings, read_only=True) as connection:
         connection.sql(arguments.sql).show(max_rows=arguments.max_rows)
     return 0
 
@@ -226,7 +225,7 @@ def command_report(arguments: argparse.Namespace) -> int:
         print(f"nothing published yet at {settings.published_database}", file=sys.stderr)
         return 1
     output = Path(arguments.out) if arguments.out else settings.home / "report" / "index.html"
-    print(f"wrote {build_report(settings.published_database, output)}")
+    print(f"wrote {build_report(settings.published_database, output, settings)}")
     return 0
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from .duckdb_connection import connect
 from .settings import Settings
 
 MARTS_SCHEMA = "marts"
@@ -215,7 +216,7 @@ def publish(
     row_counts: dict[str, int] = {}
     undocumented: list[str] = []
     # Read-write like every other connection to the build database (DuckDB refuses to mix modes in a process).
-    with duckdb.connect(str(settings.build_database)) as build:
+    with connect(settings.build_database, settings) as build:
         tables = mart_tables(build)
         if not tables:
             raise RuntimeError("the build database has no marts to publish")

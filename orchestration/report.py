@@ -23,6 +23,9 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
+from .duckdb_connection import connect
+from .settings import Settings, load_settings
+
 SCHEMA = "marts"
 TREND_MONTHS = 13
 TOP_REASONS = 10
@@ -682,10 +685,12 @@ def build_sections(connection: duckdb.DuckDBPyConnection, charts: Charts) -> tup
     return title, sections
 
 
-def build_report(published: Path, output: Path) -> Path:
+def build_report(published: Path, output: Path, settings: Settings | None = None) -> Path:
+    """The dashboard of a published file; its connection has the settings' DuckDB limits (default: from the
+    environment)."""
     manifest = load_manifest(published)
     charts = Charts()
-    with duckdb.connect(str(published), read_only=True) as connection:
+    with connect(published, settings or load_settings(), read_only=True) as connection:
         title, sections = build_sections(connection, charts)
         month, complete = latest_month(connection)
     header = header_section(manifest, month, complete, published)
