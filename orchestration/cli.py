@@ -129,6 +129,7 @@ def command_run(arguments: argparse.Namespace) -> int:
         return 1
     print(f"\nrun {run.run_id} succeeded")
     print_summary(settings)
+    print_restatements(settings)
     return 0
 
 
@@ -198,6 +199,48 @@ def print_summary(settings: Settings) -> None:
             target_text = f"{sign} {format_value(target, unit)}  {'met' if met else 'MISSED'}"
         print(f"  {metric:<28} {format_value(value, unit):>10} {int(sample_size):>7}  {target_text}")
     print(f"\nPublished warehouse: {published}  version {_published_version(settings)}  (schema marts; open read-only)")
+
+
+# Restatements of a publish shown in the run summary; manifest.json lists more, marts.kpi_restatements has all.
+RESTATEMENT_EXAMPLES = 5
+
+
+def restatement_lines(restatements: dict, version: object, units: dict[str, str]) -> list[str]:
+    """The restatements of a publish (manifest.json `restatements`): their count and the first few, old -> new."""
+    count = int(restatements.get("count") or 0)
+    if not count:
+        return [f"\nRestatements: none (no published value changed; version {version})"]
+    old_version = restatements.get("old_version")
+    lines = [
+        f"\nRestatements: {count} published value{'s' if count != 1 else ''} changed since version {old_version} "
+        f"(marts.kpi_restatements where new_version = {version}):"
+    ]
+    examples = list(restatements.get("listed") or [])[:RESTATEMENT_EXAMPLES]
+    for row in examples:
+        unit = units.get(row["metric"], "count")
+        new = "no longer published" if row["new_value"] is None else format_value(row["new_value"], unit)
+        old = "null" if row["old_value"] is None else format_value(row["old_value"], unit)
+        scope = f"{row['scope_type']} {row['scope_id']}"
+        lines.append(
+            f"  {row['metric']:<28} {row['period_grain']:<5} {row['period_start']}  {scope:<14} {old} -> {new}"
+        )
+    if count > len(examples):
+        lines.append(f"  ... and {count - len(examples):,} more")
+    return lines
+
+
+def print_restatements(settings: Settings) -> None:
+    """After a publish: the values it restated (from manifest.json), in the units of metric_definitions."""
+    try:
+        manifest = json.loads(settings.manifest_path.read_text())
+    except (OSError, ValueError):
+        return
+    restatements = manifest.get("restatements")
+    if not isinstance(restatements, dict) or int(manifest.get("version") or 0) < 2:
+        return  # a first publish restates nothing
+    with connect(settings.published_database, settings, read_only=True) as connection:
+        units = dict(connection.execute("select metric, unit from marts.metric_definitions").fetchall())
+    print("\n".join(restatement_lines(restatements, manifest.get("version"), units)))
 
 
 def _published_version(settings: Settings) -> str:
