@@ -15,8 +15,7 @@ from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import duckdb
-
+from .duckdb_connection import connect
 from .settings import RUN_UMASK, SOURCES, ConfigurationError, Settings, load_settings
 
 SUMMARY_METRICS = (
@@ -130,6 +129,7 @@ def command_run(arguments: argparse.Namespace) -> int:
         return 1
     print(f"\nrun {run.run_id} succeeded")
     print_summary(settings)
+    print_restatements(settings)
     return 0
 
 
@@ -166,7 +166,7 @@ def format_value(value: float, unit: str) -> str:
 def print_summary(settings: Settings) -> None:
     """Org-level KPIs of the last complete month, next to their targets; the published path and version."""
     published = settings.published_database
-    with duckdb.connect(str(published), read_only=True) as connection:
+    with connect(published, settings, read_only=True) as connection:
         month = connection.execute(
             """
             select max(period_start) from marts.kpi_metrics
@@ -201,6 +201,48 @@ def print_summary(settings: Settings) -> None:
     print(f"\nPublished warehouse: {published}  version {_published_version(settings)}  (schema marts; open read-only)")
 
 
+# Restatements of a publish shown in the run summary; manifest.json lists more, marts.kpi_restatements has all.
+RESTATEMENT_EXAMPLES = 5
+
+
+def restatement_lines(restatements: dict, version: object, units: dict[str, str]) -> list[str]:
+    """The restatements of a publish (manifest.json `restatements`): their count and the first few, old -> new."""
+    count = int(restatements.get("count") or 0)
+    if not count:
+        return [f"\nRestatements: none (no published value changed; version {version})"]
+    old_version = restatements.get("old_version")
+    lines = [
+        f"\nRestatements: {count} published value{'s' if count != 1 else ''} changed since version {old_version} "
+        f"(marts.kpi_restatements where new_version = {version}):"
+    ]
+    examples = list(restatements.get("listed") or [])[:RESTATEMENT_EXAMPLES]
+    for row in examples:
+        unit = units.get(row["metric"], "count")
+        new = "no longer published" if row["new_value"] is None else format_value(row["new_value"], unit)
+        old = "null" if row["old_value"] is None else format_value(row["old_value"], unit)
+        scope = f"{row['scope_type']} {row['scope_id']}"
+        lines.append(
+            f"  {row['metric']:<28} {row['period_grain']:<5} {row['period_start']}  {scope:<14} {old} -> {new}"
+        )
+    if count > len(examples):
+        lines.append(f"  ... and {count - len(examples):,} more")
+    return lines
+
+
+def print_restatements(settings: Settings) -> None:
+    """After a publish: the values it restated (from manifest.json), in the units of metric_definitions."""
+    try:
+        manifest = json.loads(settings.manifest_path.read_text())
+    except (OSError, ValueError):
+        return
+    restatements = manifest.get("restatements")
+    if not isinstance(restatements, dict) or int(manifest.get("version") or 0) < 2:
+        return  # a first publish restates nothing
+    with connect(settings.published_database, settings, read_only=True) as connection:
+        units = dict(connection.execute("select metric, unit from marts.metric_definitions").fetchall())
+    print("\n".join(restatement_lines(restatements, manifest.get("version"), units)))
+
+
 def _published_version(settings: Settings) -> str:
     try:
         return str(json.loads(settings.manifest_path.read_text())["version"])
@@ -213,7 +255,7 @@ def command_query(arguments: argparse.Namespace) -> int:
     if not settings.published_database.exists():
         print(f"nothing published yet at {settings.published_database}", file=sys.stderr)
         return 1
-    with duckdb.connect(str(settings.published_database), read_only=True) as connection:
+    with connect(settings.published_database, settings, read_only=True) as connection:
         connection.sql(arguments.sql).show(max_rows=arguments.max_rows)
     return 0
 
@@ -226,7 +268,7 @@ def command_report(arguments: argparse.Namespace) -> int:
         print(f"nothing published yet at {settings.published_database}", file=sys.stderr)
         return 1
     output = Path(arguments.out) if arguments.out else settings.home / "report" / "index.html"
-    print(f"wrote {build_report(settings.published_database, output)}")
+    print(f"wrote {build_report(settings.published_database, output, settings)}")
     return 0
 
 

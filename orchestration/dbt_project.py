@@ -13,7 +13,15 @@ from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
 from .dbt_vars import run_vars_argument
-from .settings import DBT_PROJECT_DIR, dbt_target_dir, home_from
+from .settings import (
+    DBT_PROJECT_DIR,
+    MEMORY_LIMIT_VARIABLE,
+    THREADS_VARIABLE,
+    dbt_target_dir,
+    home_from,
+    memory_limit_from,
+    threads_from,
+)
 
 # What a change to one of these makes the parse stale.
 _PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "seeds")
@@ -72,10 +80,18 @@ def _newest_project_change(project_dir: Path) -> float:
     return newest
 
 
+def export_duckdb_settings() -> None:
+    """Put DuckDB's memory_limit and threads, resolved (defaults computed), where profiles.yml reads them. The
+    profile's settings are part of dbt's partial-parse check: the parse and every build must see the same ones."""
+    os.environ[MEMORY_LIMIT_VARIABLE] = memory_limit_from(os.environ)
+    os.environ[THREADS_VARIABLE] = str(threads_from(os.environ))
+
+
 def prepare_dbt_project(project: DbtProject | None = None) -> Path:
     """Parse the project (its manifest.json) when the manifest is missing or older than a model, macro or setting.
     `supportkpi run`, `make` and the tests call this before the Dagster definitions load; `dagster dev` prepares
     through DbtProject.prepare_if_dev."""
+    export_duckdb_settings()
     project = project or support_kpi_dbt_project()
     manifest = project.manifest_path
     if not manifest.exists() or manifest.stat().st_mtime < _newest_project_change(project.project_dir):

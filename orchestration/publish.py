@@ -8,6 +8,10 @@ The file is for every client a BI user has: it is written in DuckDB's v1.0.0 sto
 later open), with no WAL beside it, and describes itself: every table and column has a COMMENT ON taken from the
 dbt docs (the run's manifest); a mart whose yml names a `config: meta: primary_key` states it in its table comment
 and in manifest.json (see DECLARE_PRIMARY_KEYS for why it is not a constraint).
+
+Publish also writes one table dbt does not: `marts.kpi_restatements`, the append-only history of the published
+values a later publish changed (see `RESTATEMENTS`); each publish compares the build's kpi_metrics with those of the
+file it replaces, and lists what it restated in manifest.json.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 
 import duckdb
 
+from .duckdb_connection import connect
 from .settings import Settings
 
 MARTS_SCHEMA = "marts"
@@ -50,6 +55,47 @@ class PublishResult:
     version: int
     row_counts: dict[str, int]
     undocumented: tuple[str, ...] = ()  # `table` or `table.column` published without a comment
+    restatements: int = 0  # rows this publish added to kpi_restatements
+
+
+RESTATEMENTS = "kpi_restatements"
+# The key of a published KPI value (marts.kpi_metrics' primary key).
+METRIC_KEY = ("metric", "period_grain", "period_start", "scope_type", "scope_id")
+# Two values closer than this (relative to the larger, at least 1) are the same value: parallel float sums may
+# differ in their last bits between two builds of the same data, which is no restatement.
+RESTATEMENT_TOLERANCE = 1e-9
+# The restatements of one publish listed in manifest.json (all are counted, and all are in kpi_restatements).
+MANIFEST_RESTATEMENTS = 100
+RESTATEMENT_COLUMNS = (
+    ("metric", "varchar"), ("period_grain", "varchar"), ("period_start", "date"), ("scope_type", "varchar"),
+    ("scope_id", "varchar"), ("old_value", "double"), ("new_value", "double"), ("old_version", "integer"),
+    ("new_version", "integer"), ("published_at", "timestamp with time zone"),
+)  # fmt: skip
+# The docs of the tables publish writes itself (no dbt model, hence not in the dbt manifest).
+PUBLISHED_TABLE_DOCS = {
+    RESTATEMENTS: TableDocs(
+        description=(
+            "One row per published value that a later publish changed for a period already published (late or "
+            "re-exported data, a changed mapping): a kpi_metrics value of the replaced version whose value differs "
+            "in the new one (beyond float noise: a relative 1e-9), or that the new version no longer has (new_value "
+            "null). A value that first appears in a period is no restatement. Append-only: every publish keeps the "
+            "rows of the versions before it and adds its own."
+        ),
+        columns={
+            "metric": "Metric name (kpi_metrics.metric); see metric_definitions for its label, unit and format.",
+            "period_grain": "day, week (ISO, starting Monday) or month.",
+            "period_start": "First day of the period (a date in the reporting time zone).",
+            "scope_type": "org, team or agent.",
+            "scope_id": "`all` for org scope; the roster team_id for team scope; the roster agent_id for agent scope.",
+            "old_value": "The value as published in old_version (raw, in the metric's unit).",
+            "new_value": "The value as published in new_version (raw); null when new_version has no such row.",
+            "old_version": "Publish version (manifest.json version) that published old_value.",
+            "new_version": "Publish version that restated it (old_version + 1).",
+            "published_at": "When new_version was published (UTC).",
+        },
+        primary_key=(*METRIC_KEY, "new_version"),
+    )
+}
 
 
 def mart_tables(connection: duckdb.DuckDBPyConnection) -> list[str]:
@@ -135,6 +181,21 @@ def _copy_table(
         "where database_name = current_database() and schema_name = ? and table_name = ? order by column_index",
         [MARTS_SCHEMA, table],
     ).fetchall()
+    undocumented = _create_table(build, table, columns, docs, metrics)
+    source = f"{MARTS_SCHEMA}.{_identifier(table)}"
+    build.execute(f"insert into publish.{source} select * from {source}")
+    return undocumented
+
+
+def _create_table(
+    build: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: list[tuple[str, str]],
+    docs: TableDocs | None,
+    metrics: dict[str, MetricDoc],
+) -> list[str]:
+    """Create publish.marts.<table> with these columns and types, its declared primary key and the comments;
+    returns what is left without a comment."""
     names = {name for name, _ in columns}
     primary_key = docs.primary_key if docs else ()
     if missing := [name for name in primary_key if name not in names]:
@@ -144,7 +205,6 @@ def _copy_table(
         definitions.append(f"primary key ({', '.join(_identifier(name) for name in primary_key)})")
     target = f"publish.{MARTS_SCHEMA}.{_identifier(table)}"
     build.execute(f"create table {target} ({', '.join(definitions)})")
-    build.execute(f"insert into {target} select * from {MARTS_SCHEMA}.{_identifier(table)}")
     undocumented = []
     if docs and docs.description:
         key = f" Primary key: ({', '.join(primary_key)})." if primary_key else ""
@@ -158,6 +218,73 @@ def _copy_table(
         else:
             undocumented.append(f"{table}.{name}")
     return undocumented
+
+
+def _has_table(connection: duckdb.DuckDBPyConnection, database: str, table: str) -> bool:
+    found = connection.execute(
+        "select count(*) from duckdb_tables() where database_name = ? and schema_name = ? and table_name = ?",
+        [database, MARTS_SCHEMA, table],
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def _write_restatements(
+    build: duckdb.DuckDBPyConnection,
+    previous_file: Path | None,
+    old_version: int,
+    new_version: int,
+    published_at: datetime,
+    metrics: dict[str, MetricDoc],
+) -> tuple[int, list[dict[str, object]], list[str]]:
+    """publish.marts.kpi_restatements: the rows of the file being replaced (`previous_file`, attached read-only;
+    none on a first publish), then this publish's own: each kpi_metrics value of that file that the build changed
+    or no longer has. Returns how many this publish added, the first MANIFEST_RESTATEMENTS of them (org before team
+    before agent, month before week before day) and what is left without a comment."""
+    undocumented = _create_table(
+        build, RESTATEMENTS, list(RESTATEMENT_COLUMNS), PUBLISHED_TABLE_DOCS[RESTATEMENTS], metrics
+    )
+    if previous_file is None or not previous_file.exists():
+        return 0, [], undocumented
+    target = f"publish.{MARTS_SCHEMA}.{RESTATEMENTS}"
+    names = ", ".join(name for name, _ in RESTATEMENT_COLUMNS)
+    build.execute(f"attach {_literal(str(previous_file))} as previous (read_only)")
+    try:
+        if _has_table(build, "previous", RESTATEMENTS):
+            build.execute(f"insert into {target} ({names}) select {names} from previous.{MARTS_SCHEMA}.{RESTATEMENTS}")
+        if not _has_table(build, "previous", "kpi_metrics"):
+            return 0, [], undocumented
+        joined = " and ".join(f"new.{column} = old.{column}" for column in METRIC_KEY)
+        build.execute(
+            f"""
+            insert into {target} ({names})
+            select old.metric, old.period_grain, old.period_start, old.scope_type, old.scope_id,
+                old.value, new.value, ?, ?, ?
+            from previous.{MARTS_SCHEMA}.kpi_metrics old
+            left join {MARTS_SCHEMA}.kpi_metrics new on {joined}
+            where new.metric is null
+                or old.value is distinct from new.value
+                and coalesce(abs(old.value - new.value) > ? * greatest(1.0, abs(old.value), abs(new.value)), true)
+            """,
+            [old_version, new_version, published_at, RESTATEMENT_TOLERANCE],
+        )
+    finally:
+        build.execute("detach previous")
+    count = build.execute(f"select count(*) from {target} where new_version = ?", [new_version]).fetchone()
+    listed = build.execute(
+        f"""
+        select metric, period_grain, period_start::varchar as period_start, scope_type, scope_id, old_value,
+            new_value, old_version, new_version
+        from {target} where new_version = ?
+        order by case scope_type when 'org' then 0 when 'team' then 1 else 2 end,
+            case period_grain when 'month' then 0 when 'week' then 1 else 2 end,
+            period_start, metric, scope_id
+        limit ?
+        """,
+        [new_version, MANIFEST_RESTATEMENTS],
+    )
+    columns = [description[0] for description in listed.description]
+    rows = [dict(zip(columns, row, strict=True)) for row in listed.fetchall()]
+    return int(count[0]) if count else 0, rows, undocumented
 
 
 def _previous_version(manifest_path: Path) -> int:
@@ -214,9 +341,12 @@ def publish(
     staging_file = target.with_name(f".warehouse-{run_id}.duckdb.tmp")
     row_counts: dict[str, int] = {}
     undocumented: list[str] = []
+    old_version = _previous_version(settings.manifest_path)
+    version = old_version + 1
+    published_at = datetime.now(UTC).replace(microsecond=0)
     # Read-write like every other connection to the build database (DuckDB refuses to mix modes in a process).
-    with duckdb.connect(str(settings.build_database)) as build:
-        tables = mart_tables(build)
+    with connect(settings.build_database, settings) as build:
+        tables = [table for table in mart_tables(build) if table not in PUBLISHED_TABLE_DOCS]
         if not tables:
             raise RuntimeError("the build database has no marts to publish")
         data_window = _data_window(build)
@@ -225,6 +355,11 @@ def publish(
         build.execute(f"create schema publish.{MARTS_SCHEMA}")
         for table in tables:
             undocumented += _copy_table(build, table, docs.get(table), metrics)
+        restated, restatements, left = _write_restatements(
+            build, target if target.exists() else None, old_version, version, published_at, metrics
+        )
+        undocumented += left
+        for table in sorted([*tables, RESTATEMENTS]):
             count = build.execute(f"select count(*) from publish.{MARTS_SCHEMA}.{table}").fetchone()
             row_counts[table] = int(count[0]) if count else 0
         build.execute("checkpoint publish")
@@ -239,12 +374,12 @@ def publish(
     staging_file.replace(target)
     _fsync_directory(target.parent)
 
-    version = _previous_version(settings.manifest_path) + 1
+    docs = {**docs, **PUBLISHED_TABLE_DOCS}
     _write_json_atomically(
         settings.manifest_path,
         {
             "version": version,
-            "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "published_at": published_at.isoformat(timespec="seconds"),
             "run_id": run_id,
             "path": str(target),
             "schema": MARTS_SCHEMA,
@@ -253,10 +388,17 @@ def publish(
             "row_counts": row_counts,
             "primary_keys": {
                 table: list(docs[table].primary_key)
-                for table in tables
-                if docs.get(table, None) and docs[table].primary_key
+                for table in row_counts
+                if docs.get(table) and docs[table].primary_key
             },
             "check_summary": check_summary,
+            # The published values this publish changed (all of them are in marts.kpi_restatements).
+            "restatements": {
+                "count": restated,
+                "listed": restatements,
+                "listed_at_most": MANIFEST_RESTATEMENTS,
+                "old_version": old_version if restated else None,
+            },
         },
     )
     return PublishResult(
@@ -265,4 +407,5 @@ def publish(
         version=version,
         row_counts=row_counts,
         undocumented=tuple(undocumented),
+        restatements=restated,
     )

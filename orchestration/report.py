@@ -23,6 +23,9 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
+from .duckdb_connection import connect
+from .settings import Settings, load_settings
+
 SCHEMA = "marts"
 TREND_MONTHS = 13
 TOP_REASONS = 10
@@ -596,29 +599,55 @@ def reasons_section(connection: duckdb.DuckDBPyConnection, month: date, charts: 
     return charts.render(figure) + table
 
 
-def restatements_section(connection: duckdb.DuckDBPyConnection, definitions: dict[str, Metric]) -> str:
-    columns = table_columns(connection, "kpi_restatements")
-    if not columns:
+def period_text(grain: str, start: object) -> str:
+    """A period as a lead reads it: "March 2026", "Week of 2026-03-02", "2026-03-05"."""
+    if grain == "month":
+        return month_name(start)
+    day = pd.Timestamp(start).date().isoformat()  # type: ignore[arg-type]
+    return f"Week of {day}" if grain == "week" else day
+
+
+def restatements_section(
+    connection: duckdb.DuckDBPyConnection, definitions: dict[str, Metric], version: object = None
+) -> str:
+    """The values this published version restated (marts.kpi_restatements where new_version is the manifest's
+    version, else the latest): KPI labels, periods, scopes by name, old and new value in the metric's format."""
+    if not {"metric", "new_version", "old_value", "new_value"} <= table_columns(connection, "kpi_restatements"):
         return "<p class='none'>No restatements: this published version records none.</p>"
-    data = frame(connection, f"select * from {SCHEMA}.kpi_restatements")
+    if version is None:
+        version = connection.execute(f"select max(new_version) from {SCHEMA}.kpi_restatements").fetchone()[0]
+    data = frame(
+        connection,
+        f"""
+        select metric, period_grain, period_start, scope_type, scope_id, old_value, new_value, old_version,
+            published_at
+        from {SCHEMA}.kpi_restatements where new_version = ?
+        order by case scope_type when 'org' then 0 when 'team' then 1 else 2 end,
+            case period_grain when 'month' then 0 when 'week' then 1 else 2 end, period_start, metric, scope_id
+        """,
+        [version],
+    )
     if data.empty:
-        return "<p class='none'>None since the previous version.</p>"
-    metric_of = data["metric"] if "metric" in data.columns else pd.Series([None] * len(data))
+        return f"<p class='none'>No restatements: version {escape(version)} changed no published value.</p>"
+    scopes = {"team": names(connection, "dim_team", "team_id", "team_name"),
+              "agent": names(connection, "dim_agent", "agent_id", "agent_name")}  # fmt: skip
     rows = []
-    for index, row in data.iterrows():
-        metric = definitions.get(metric_of.iloc[index])  # type: ignore[call-overload]
-        cells = []
-        for column in data.columns:
-            value = row[column]
-            if column == "metric":
-                cells.append(metric.label if metric else str(value))
-            elif metric is not None and isinstance(value, float) and ("value" in column or column == "change"):
-                cells.append(format_value(value, metric.format))
-            else:
-                cells.append("–" if is_missing(value) else str(value))
-        rows.append(cells)
-    headers = ["KPI" if column == "metric" else column.replace("_", " ").capitalize() for column in data.columns]
-    return html_table(headers, rows)
+    for _, row in data.iterrows():
+        metric = definitions.get(row["metric"])
+        fmt = metric.format if metric else "count"
+        scope_name = scopes.get(row["scope_type"], {}).get(row["scope_id"], row["scope_id"])
+        scope = "Organisation" if row["scope_type"] == "org" else f"{row['scope_type'].capitalize()} {scope_name}"
+        gone = is_missing(row["new_value"])
+        rows.append([metric.label if metric else row["metric"], period_text(row["period_grain"], row["period_start"]),
+                     scope, format_value(row["old_value"], fmt),
+                     "no longer published" if gone else format_value(row["new_value"], fmt),
+                     "–" if gone or is_missing(row["old_value"]) else format_change(row["new_value"] - row["old_value"],
+                                                                                     fmt)])  # fmt: skip
+    old_version = data["old_version"].iloc[0]
+    note = (f"<p class='note'>{len(data):,} published value{'s' if len(data) != 1 else ''} of version"
+            f" {escape(old_version)} changed in version {escape(version)} (late or re-exported data, a changed"
+            " mapping); all versions' restatements are in marts.kpi_restatements.</p>")  # fmt: skip
+    return note + html_table(["KPI", "Period", "Scope", "Old value", "New value", "Change"], rows)
 
 
 def readable(text: str, definitions: dict[str, Metric]) -> str:
@@ -657,8 +686,11 @@ table.dictionary td:nth-child(2) { max-width: 45rem; }
 """
 
 
-def build_sections(connection: duckdb.DuckDBPyConnection, charts: Charts) -> tuple[str, list[tuple[str, str, str]]]:
-    """The title and the (anchor, heading, html) of every section after the header."""
+def build_sections(
+    connection: duckdb.DuckDBPyConnection, charts: Charts, version: object = None
+) -> tuple[str, list[tuple[str, str, str]]]:
+    """The title and the (anchor, heading, html) of every section after the header; `version`: the publish version
+    of the file (manifest.json), whose restatements are shown."""
     definitions = load_definitions(connection)
     month, complete = latest_month(connection)
     sections: list[tuple[str, str, str]] = []
@@ -675,18 +707,21 @@ def build_sections(connection: duckdb.DuckDBPyConnection, charts: Charts) -> tup
     else:
         sections.append(("scorecard", "Organisation scorecard", "<p class='none'>No monthly figures yet.</p>"))
     sections += [
-        ("restatements", "Restatements since the previous version", restatements_section(connection, definitions)),
+        ("restatements", "Restatements since the previous version",
+         restatements_section(connection, definitions, version)),
         ("dictionary", "Metric dictionary", dictionary_section(definitions)),
     ]
     title = f"Support KPIs — {month_name(month)}" if month is not None else "Support KPIs"
     return title, sections
 
 
-def build_report(published: Path, output: Path) -> Path:
+def build_report(published: Path, output: Path, settings: Settings | None = None) -> Path:
+    """The dashboard of a published file; its connection has the settings' DuckDB limits (default: from the
+    environment)."""
     manifest = load_manifest(published)
     charts = Charts()
-    with duckdb.connect(str(published), read_only=True) as connection:
-        title, sections = build_sections(connection, charts)
+    with connect(published, settings or load_settings(), read_only=True) as connection:
+        title, sections = build_sections(connection, charts, manifest.get("version"))
         month, complete = latest_month(connection)
     header = header_section(manifest, month, complete, published)
     navigation = " · ".join(f"<a href='#{anchor}'>{escape(heading.split(',')[0])}</a>"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,8 +29,22 @@ class MissingPiiSaltError(ConfigurationError):
 
 
 DEFAULT_KEEP_RUNS = 10
+MEMORY_LIMIT_VARIABLE = "SUPPORT_KPI_MEMORY_LIMIT"
+THREADS_VARIABLE = "SUPPORT_KPI_THREADS"
+# DuckDB reads a percentage as a share of the physical memory.
+DEFAULT_MEMORY_LIMIT = "60%"
+# A DuckDB memory_limit: a positive amount with a unit, or a percentage of the physical memory.
+_MEMORY_LIMIT = re.compile(r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>[KMGT]i?B|B|%)", re.IGNORECASE)
 # Files and folders a run creates are readable by their owner and group only (SPEC 3.2).
 RUN_UMASK = 0o007
+
+
+def core_count() -> int:
+    """The cores this process may run on (all of the machine's unless it is pinned to some)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,14 @@ class Settings:
     timezone: str
     pii_salt: str | None = None
     keep_runs: int = DEFAULT_KEEP_RUNS
+    # DuckDB's memory_limit and threads, for every connection the product opens and for dbt's (profiles.yml).
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    threads: int = field(default_factory=core_count)
+
+    def duckdb_environment(self) -> dict[str, str]:
+        """The DuckDB settings as the environment variables dbt's profile reads: a run exports them resolved
+        (defaults included) before dbt starts, so dbt's DuckDB gets the limits of the product's connections."""
+        return {MEMORY_LIMIT_VARIABLE: self.memory_limit, THREADS_VARIABLE: str(self.threads)}
 
     @property
     def is_demo_landing(self) -> bool:
@@ -141,6 +164,33 @@ def keep_runs_from(env: os._Environ[str] | dict[str, str]) -> int:
     return keep
 
 
+def memory_limit_from(env: os._Environ[str] | dict[str, str]) -> str:
+    """SUPPORT_KPI_MEMORY_LIMIT as DuckDB reads it (e.g. `8GB`, `512MiB`, `50%`); default 60 % of the memory."""
+    text = (env.get(MEMORY_LIMIT_VARIABLE) or "").strip() or DEFAULT_MEMORY_LIMIT
+    match = _MEMORY_LIMIT.fullmatch(text)
+    amount = float(match["amount"]) if match else 0.0
+    if not match or amount <= 0 or (match["unit"] == "%" and amount > 100):
+        raise ConfigurationError(
+            f"{MEMORY_LIMIT_VARIABLE}={text!r} is not a DuckDB memory limit: an amount with a unit (B, KB, MB, GB, "
+            "TB, KiB, MiB, GiB, TiB; e.g. 8GB) or a percentage of the physical memory up to 100% (e.g. 60%)"
+        )
+    return f"{match['amount']}{match['unit'].upper().replace('I', 'i')}"
+
+
+def threads_from(env: os._Environ[str] | dict[str, str]) -> int:
+    """SUPPORT_KPI_THREADS: DuckDB's threads, a whole number >= 1; default the core count."""
+    text = (env.get(THREADS_VARIABLE) or "").strip()
+    if not text:
+        return core_count()
+    try:
+        threads = int(text)
+    except ValueError:
+        threads = 0
+    if threads < 1:
+        raise ConfigurationError(f"{THREADS_VARIABLE}={text!r} is not a whole number of threads >= 1")
+    return threads
+
+
 def validate_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
@@ -160,4 +210,6 @@ def load_settings(environ: os._Environ[str] | dict[str, str] | None = None) -> S
         timezone=timezone,
         pii_salt=env.get(PII_SALT_VARIABLE) or None,
         keep_runs=keep_runs_from(env),
+        memory_limit=memory_limit_from(env),
+        threads=threads_from(env),
     )

@@ -57,6 +57,7 @@ def test_rejected_and_mostly_quarantined_files_block_until_ignored(small_copy) -
     # The one good line staged from the ignored queue_log is gone again: the KPIs are the baseline's.
     assert _kpi_rows(home) == kpis_before
     assert '"version": 2' in (home / "published" / "manifest.json").read_text()
+    assert "Restatements: none (no published value changed; version 2)" in passed.stdout
     with duckdb.connect(str(home / "build" / "warehouse.duckdb"), read_only=True) as connection:
         raw_calls = connection.execute(
             "select count(*) from raw.asterisk_queue_log where payload->>'callid' = 'junk-1'"

@@ -141,6 +141,11 @@ def test_manifest_describes_the_publish(generated_run) -> None:
 def test_rerun_on_the_same_landing_changes_no_number(generated_run) -> None:
     home, _, _, first = generated_run  # the fixture ran the pipeline twice on the same landing
     assert first and kpi_rows(home) == first
+    # ... so the second publish restated nothing (parallel float sums differing in their last bits included).
+    manifest = json.loads((home / "published" / "manifest.json").read_text())
+    assert (manifest["version"], manifest["restatements"]["count"]) == (2, 0)
+    with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as connection:
+        assert connection.execute("select count(*) from marts.kpi_restatements").fetchone() == (0,)
 
 
 # The dashboard's browser test: Debian's Chromium (`make test` installs it where it can), driven by Playwright,

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 import yaml
 
-from orchestration.publish import MetricDoc, column_comment, publish
+from orchestration.publish import PUBLISHED_TABLE_DOCS, MetricDoc, column_comment, publish
 from orchestration.settings import Settings
 
 from .conftest import PROJECT_ROOT, Query
@@ -35,6 +35,8 @@ PRIMARY_KEYS = {
     "top_contact_reasons": ["month_start", "channel", "contact_reason"],
     "metric_definitions": ["metric"],
     "kpi_scorecard": ["period_grain", "period_start", "scope_type", "scope_id", "is_complete_period"],
+    # written by publish itself (documented in orchestration/publish.py PUBLISHED_TABLE_DOCS, not in the yml)
+    "kpi_restatements": ["metric", "period_grain", "period_start", "scope_type", "scope_id", "new_version"],
 }
 DUCKDB_1_STORAGE = 64  # the storage version number of DuckDB 1.0 (DuckDB 1.x reads 64 to 68)
 
@@ -51,8 +53,10 @@ def yml_docs() -> dict[str, tuple[str, dict[str, str]]]:
 
 
 def published_docs(query: Query) -> dict[str, tuple[str, dict[str, str]]]:
-    """The yml docs, plus kpi_scorecard's three columns per metric, described from metric_definitions."""
-    docs = yml_docs()
+    """The yml docs, plus kpi_scorecard's three columns per metric, described from metric_definitions, plus the
+    docs of the tables publish writes itself."""
+    docs = yml_docs() | {table: (table_docs.description, dict(table_docs.columns))
+                         for table, table_docs in PUBLISHED_TABLE_DOCS.items()}  # fmt: skip
     description, columns = docs["kpi_scorecard"]
     for metric, label, format_, definition in query(
         "select metric, label, format, description from marts.metric_definitions"
@@ -145,7 +149,11 @@ def test_publish_of_a_small_build_database(tmp_path: Path) -> None:
         "metric_definitions.format", "metric_definitions.unit", "metric_definitions.description",
         "kpi_scorecard.stray",
     }  # fmt: skip
-    assert json.loads(result.manifest_path.read_text())["primary_keys"] == {"metric_definitions": ["metric"]}
+    manifest = json.loads(result.manifest_path.read_text())
+    assert manifest["primary_keys"] == {
+        "metric_definitions": ["metric"], "kpi_restatements": PRIMARY_KEYS["kpi_restatements"]
+    }  # fmt: skip
+    assert manifest["restatements"] == {"count": 0, "listed": [], "listed_at_most": 100, "old_version": None}
     with duckdb.connect(str(result.path), read_only=True) as published:
         tables = dict(published.execute("select table_name, comment from duckdb_tables()").fetchall())
         columns = published.execute(
@@ -155,6 +163,9 @@ def test_publish_of_a_small_build_database(tmp_path: Path) -> None:
         "kpi_metrics": "Metrics.",
         "metric_definitions": "Dictionary. Primary key: (metric).",
         "kpi_scorecard": "Scorecard.",
+        "kpi_restatements": expected_table_comment(
+            "kpi_restatements", PUBLISHED_TABLE_DOCS["kpi_restatements"].description
+        ),
     }
     assert columns == [
         ("scope_id", "Scope."),
@@ -255,3 +266,97 @@ def test_duckdb_1_0_reads_the_published_file(small_home: Path, published_small: 
     assert version == "1.0.0"
     assert rows == published_small("select count(*) from marts.kpi_metrics")[0][0] > 0
     assert comments == sum(len(columns) for _, columns in published_docs(published_small).values())
+
+
+# ---- restatements: publish() alone, on build databases made here
+
+
+def small_build(settings: Settings, metrics: list[tuple[str, str, str, str, str, float | None]]) -> None:
+    """A build database whose marts.kpi_metrics holds these (metric, grain, period_start, scope_type, scope_id,
+    value) rows, replacing the one before."""
+    settings.build_database.unlink(missing_ok=True)
+    with duckdb.connect(str(settings.build_database)) as build:
+        build.execute("create schema marts; create schema intermediate")
+        build.execute(
+            "create table intermediate.int_source_as_of as select 'helpdesk' as source_system, now() as as_of_at"
+        )
+        build.execute(
+            "create table marts.metric_definitions as select * from (values ('tickets_solved', 'Tickets solved', "
+            "'count', 'count', 'Solved.'), ('csat_rate', 'CSAT', 'percent', 'ratio', 'Satisfied.')) "
+            "as t(metric, label, format, unit, description)"
+        )
+        build.execute(
+            "create table marts.kpi_metrics (metric varchar, period_grain varchar, period_start date, "
+            "scope_type varchar, scope_id varchar, value double)"
+        )
+        build.executemany("insert into marts.kpi_metrics values (?, ?, ?::date, ?, ?, ?)", metrics)
+
+
+def restatement_rows(path: Path) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as published:
+        return published.execute(
+            "select metric, period_grain, period_start::varchar, scope_type, scope_id, old_value, new_value, "
+            "old_version, new_version from marts.kpi_restatements "
+            "order by new_version, metric, scope_type, period_grain, period_start, scope_id"
+        ).fetchall()
+
+
+def test_restatements_are_the_published_values_a_later_publish_changed(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", landing=tmp_path / "landing", timezone="UTC")
+    settings.ensure_dirs()
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"nodes": {}}))
+    march = [
+        ("tickets_solved", "month", "2026-03-01", "org", "all", 2.0),
+        ("tickets_solved", "day", "2026-03-02", "org", "all", 1.0),
+        ("csat_rate", "month", "2026-03-01", "org", "all", 0.1 + 0.2),
+        ("csat_rate", "month", "2026-03-01", "team", "T1", 0.5),
+    ]
+    small_build(settings, march)
+    assert publish(settings, "run-1", {}, manifest_path=manifest).restatements == 0
+    assert restatement_rows(settings.published_database) == []
+
+    # The same data again, its float sums in another order: no restatement.
+    small_build(settings, [(*row[:5], 0.3) if row[0] == "csat_rate" and row[3] == "org" else row for row in march])
+    second = publish(settings, "run-2", {}, manifest_path=manifest)
+    assert (second.version, second.restatements) == (2, 0)
+    assert json.loads(second.manifest_path.read_text())["restatements"]["count"] == 0
+
+    # A late solve: March and its 03-05 change; team T1's CSAT is gone; a new day (03-05) is no restatement.
+    small_build(settings, [
+        ("tickets_solved", "month", "2026-03-01", "org", "all", 3.0),
+        ("tickets_solved", "day", "2026-03-02", "org", "all", 1.0),
+        ("tickets_solved", "day", "2026-03-05", "org", "all", 1.0),
+        ("csat_rate", "month", "2026-03-01", "org", "all", 0.25),
+    ])  # fmt: skip
+    third = publish(settings, "run-3", {}, manifest_path=manifest)
+    restated = [
+        ("csat_rate", "month", "2026-03-01", "org", "all", 0.3, 0.25, 2, 3),  # as version 2 published it
+        ("csat_rate", "month", "2026-03-01", "team", "T1", 0.5, None, 2, 3),
+        ("tickets_solved", "month", "2026-03-01", "org", "all", 2.0, 3.0, 2, 3),
+    ]
+    assert third.restatements == 3
+    assert restatement_rows(third.path) == restated
+    listed = json.loads(third.manifest_path.read_text())
+    assert listed["restatements"]["count"] == 3 and listed["restatements"]["old_version"] == 2
+    # Org before team; within a scope, by period, then metric.
+    assert [(row["metric"], row["scope_type"], row["old_value"], row["new_value"])
+            for row in listed["restatements"]["listed"]] == [
+        ("csat_rate", "org", 0.3, 0.25), ("tickets_solved", "org", 2.0, 3.0), ("csat_rate", "team", 0.5, None)
+    ]  # fmt: skip
+    assert listed["row_counts"]["kpi_restatements"] == 3
+    with duckdb.connect(str(third.path), read_only=True) as published:
+        moments = published.execute("select distinct published_at from marts.kpi_restatements").fetchall()
+    assert [moment.isoformat() for (moment,) in moments] == [listed["published_at"]]
+
+    # The history is append-only: a fourth publish keeps the third's rows (the build database rebuilt from scratch).
+    small_build(settings, [
+        ("tickets_solved", "month", "2026-03-01", "org", "all", 3.0),
+        ("tickets_solved", "day", "2026-03-02", "org", "all", 2.0),
+        ("tickets_solved", "day", "2026-03-05", "org", "all", 1.0),
+        ("csat_rate", "month", "2026-03-01", "org", "all", 0.25),
+    ])  # fmt: skip
+    fourth = publish(settings, "run-4", {}, manifest_path=manifest)
+    assert fourth.restatements == 1
+    assert restatement_rows(fourth.path) == [*restated, ("tickets_solved", "day", "2026-03-02", "org", "all", 1.0,
+                                                         2.0, 3, 4)]  # fmt: skip

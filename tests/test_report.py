@@ -61,7 +61,7 @@ def test_report_is_a_dashboard_listing_the_metric_dictionary_by_label(small_home
     for metric in ("tickets_created", "contact_repeat_72h_rate", "qa_coverage_rate", "calls_per_agent"):
         assert f"<td>{metric}</td>" not in text
     assert "Publish version" in text and "Data as of, per source" in text
-    assert "No restatements" in text  # marts.kpi_restatements does not exist yet
+    assert "No restatements: version 1 changed no published value." in text  # a first publish restates nothing
     # Offline: plotly.js is embedded once, no script is loaded from anywhere.
     assert "<script src" not in text
     assert text.count("Plotly.newPlot(") == int(text.split("data-charts='")[1].split("'")[0]) > 0

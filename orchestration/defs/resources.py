@@ -13,6 +13,7 @@ from dagster_dbt import DbtCliResource
 from filelock import FileLock
 
 from ..dbt_project import SupportKpiDbtCliResource, dbt_executable
+from ..duckdb_connection import connect
 from ..settings import DBT_PROJECT_DIR, RUN_UMASK, Settings, load_settings, validate_timezone
 
 
@@ -30,7 +31,15 @@ class WarehouseResource(ConfigurableResource):
             Path(self.landing).resolve() if self.landing else (base.landing if self.home is None else home / "landing")
         )
         timezone = validate_timezone(self.timezone) if self.timezone else base.timezone
-        return Settings(home=home, landing=landing, timezone=timezone, pii_salt=base.pii_salt, keep_runs=base.keep_runs)
+        return Settings(
+            home=home,
+            landing=landing,
+            timezone=timezone,
+            pii_salt=base.pii_salt,
+            keep_runs=base.keep_runs,
+            memory_limit=base.memory_limit,
+            threads=base.threads,
+        )
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         # Every step process that touches the warehouse creates its files for owner and group only.
@@ -50,7 +59,7 @@ class WarehouseResource(ConfigurableResource):
         """A read-write connection to the build database (never the published one), under the writer lock."""
         settings = self.settings()
         with self.writer_lock():
-            connection = duckdb.connect(str(settings.build_database))
+            connection = connect(settings.build_database, settings)
             try:
                 yield connection
             finally:

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from dagster import AssetExecutionContext, AssetKey, AssetObservation, MetadataValue, Output
 from dagster_dbt import (
     DagsterDbtTranslator,
@@ -20,7 +19,8 @@ from dagster_dbt import (
 
 from ..dbt_project import support_kpi_dbt_project
 from ..dbt_vars import run_vars_argument
-from ..settings import PII_SALT_VARIABLE
+from ..duckdb_connection import connect
+from ..settings import PII_SALT_VARIABLE, Settings
 from .resources import WarehouseResource
 
 dbt_project = support_kpi_dbt_project()
@@ -75,12 +75,12 @@ def pii_salt_withheld() -> Iterator[None]:
             os.environ[PII_SALT_VARIABLE] = salt
 
 
-def model_row_counts(relations: Mapping[str, str], database: Path) -> dict[str, int]:
+def model_row_counts(relations: Mapping[str, str], settings: Settings) -> dict[str, int]:
     """Rows of each built model (unique id -> relation), in one query once dbt is done: counting through dbt's
     adapter, model by model, costs more than the build of a small warehouse."""
     if not relations:
         return {}
-    connection = duckdb.connect(str(database), read_only=True)
+    connection = connect(settings.build_database, settings, read_only=True)
     try:
         counts = " union all ".join(
             f"select '{unique_id}' as unique_id, count(*) as row_count from {relation}"
@@ -99,7 +99,9 @@ def _model_id(event: Any) -> str | None:
     return getattr(unique_id, "value", unique_id)
 
 
-def row_count_observations(built: list[str], manifest: Mapping[str, Any], database: Path) -> Iterator[AssetObservation]:
+def row_count_observations(
+    built: list[str], manifest: Mapping[str, Any], settings: Settings
+) -> Iterator[AssetObservation]:
     """Each built model's row count (`dagster/row_count`), recorded once dbt is done. The model's events stream while
     dbt runs (Dagster writes them meanwhile); holding them back to attach the count would add that writing time."""
     nodes = manifest["nodes"]
@@ -108,7 +110,7 @@ def row_count_observations(built: list[str], manifest: Mapping[str, Any], databa
         for unique_id in built
         if nodes.get(unique_id, {}).get("relation_name")
     }
-    for unique_id, rows in sorted(model_row_counts(relations, database).items()):
+    for unique_id, rows in sorted(model_row_counts(relations, settings).items()):
         yield AssetObservation(
             asset_key=AssetKey(nodes[unique_id]["name"]), metadata={"dagster/row_count": MetadataValue.int(rows)}
         )
@@ -135,6 +137,8 @@ def support_kpi_dbt_models(
     settings.ensure_dirs()
     # profiles.yml reads the build database location from SUPPORT_KPI_HOME: pass the resolved, absolute one.
     os.environ["SUPPORT_KPI_HOME"] = str(settings.home)
+    # ... and DuckDB's memory_limit and threads (settings:), resolved: the defaults are computed here, not in dbt.
+    os.environ.update(settings.duckdb_environment())
     run_folder = settings.dbt_runs_dir / context.run.run_id
     start_from_the_project_parse(run_folder)
     with warehouse.writer_lock():
@@ -145,6 +149,6 @@ def support_kpi_dbt_models(
             if (unique_id := _model_id(event)) is not None:
                 built.append(unique_id)
             yield event
-        yield from row_count_observations(built, invocation.manifest, settings.build_database)
+        yield from row_count_observations(built, invocation.manifest, settings)
     for folder in prune_run_folders(settings.dbt_runs_dir, settings.keep_runs):
         context.log.info(f"pruned dbt artifacts of an old run: {folder.name}")
