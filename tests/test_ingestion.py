@@ -229,3 +229,87 @@ def test_reference_files_are_recognised_by_their_columns_not_their_names(connect
     summary = ingest_source(connection, REFERENCE, tmp_path, pii_salt=TEST_PII_SALT)
     assert sorted(result.format for result in summary.files) == ["queues_csv", "roster_csv"]
     assert (summary.staged, summary.quarantined) == (5, 0)
+
+
+def _ticket(ticket_id: int, updated_at: str = "2026-03-02T09:00:00Z", status: str = "open") -> dict:
+    return {"id": ticket_id, "created_at": "2026-03-02T08:00:00Z", "updated_at": updated_at, "status": status}
+
+
+def test_pages_staged_in_one_batch_keep_file_order_and_a_bad_page_is_read_alone(connection, tmp_path: Path) -> None:
+    """Pages of one export are staged together (FileBatch); the outcome per file is that of reading each alone:
+    file ids in landing order, a page without its records array quarantined whole, a duplicate id inside one page
+    quarantined, while the same id in two pages is two versions."""
+    pages = {
+        "tickets_0001.json": {"tickets": [_ticket(1), _ticket(2), _ticket(2, status="pending")]},
+        "tickets_0002.json": {"tickets": {"id": 9}},
+        "tickets_0003.json": {"tickets": [_ticket(1, "2026-03-03T09:00:00Z", "solved")]},
+        "tickets_0004.json": {"tickets": [_ticket(3, status="escalated"), _ticket(4)]},
+        "users_0001.json": {"users": [{"id": 7, "name": "A"}, {"id": 7, "name": "B"}, {"id": 8, "name": "C"}]},
+        "users_0002.json": {"users": [{"id": 7, "name": "D"}]},
+    }
+    for name, page in pages.items():
+        write(tmp_path, name, json.dumps(page))
+    summary = ingest_source(connection, HELPDESK, tmp_path, pii_salt=TEST_PII_SALT)
+    by_name = {result.landed_name: result for result in summary.files}
+    assert [(n, by_name[n].records_read, by_name[n].staged, by_name[n].quarantined) for n in sorted(by_name)] == [
+        ("tickets_0001.json", 3, 3, 0),
+        ("tickets_0002.json", 1, 0, 1),
+        ("tickets_0003.json", 1, 1, 0),
+        ("tickets_0004.json", 2, 1, 1),
+        ("users_0001.json", 3, 2, 1),
+        ("users_0002.json", 1, 1, 0),
+    ]
+    files = connection.execute(f"select file_id, load_id, path from {RAW_SCHEMA}.ingested_files order by file_id")
+    assert [(file_id, load_id, Path(path).name) for file_id, load_id, path in files.fetchall()] == [
+        (1, 1, "tickets_0001.json"),
+        (2, 2, "tickets_0003.json"),
+        (3, 3, "tickets_0004.json"),
+        (4, 4, "tickets_0002.json"),  # read alone after the batch it was rejected from
+        (5, 5, "users_0001.json"),
+        (6, 6, "users_0002.json"),
+    ]
+    assert [(number, reason) for number, reason, _ in quarantine(connection)] == [
+        (1, "unknown status"),
+        (None, "unreadable file: JSON document has no 'tickets' array"),
+        (1, "duplicate id in file: a later record supersedes it"),
+    ]
+    tickets = connection.execute(
+        f"select file_id, record_number, payload->>'id', payload->>'status' from {RAW_SCHEMA}.zendesk_tickets"
+    ).fetchall()
+    assert sorted(tickets) == [
+        (1, 1, "1", "open"), (1, 2, "2", "open"), (1, 3, "2", "pending"), (2, 1, "1", "solved"), (3, 2, "4", "open")
+    ]  # fmt: skip
+    users = connection.execute(f"select file_id, payload->>'name' from {RAW_SCHEMA}.zendesk_users").fetchall()
+    assert sorted(users) == [(5, "B"), (5, "C"), (6, "D")]
+
+
+def manifest_rows(connection: duckdb.DuckDBPyConnection, columns: str) -> list[tuple]:
+    return connection.execute(f"select {columns} from {RAW_SCHEMA}.ingested_files order by 1").fetchall()
+
+
+def test_batched_ingestion_stages_what_file_by_file_ingestion_stages(tmp_path: Path) -> None:
+    """The small landing's helpdesk through ingest_source (pages batched) and file by file (no batch): the same raw
+    rows, quarantine and manifest."""
+    from orchestration.ingestion.core import ingest_landed_file
+    from orchestration.ingestion.landing import landed_files
+
+    folder = SMALL_LANDING / "helpdesk"
+    tables = [entity.table for entity in HELPDESK.entities] + [f"{RAW_SCHEMA}.quarantine"]
+    manifest = "file_id, load_id, path, format, records_read, staged, quarantined, quarantine_reasons, file_error"
+    contents = []
+    for batched in (True, False):
+        with duckdb.connect() as connection:
+            if batched:
+                ingest_source(connection, HELPDESK, folder, pii_salt=TEST_PII_SALT)
+            else:
+                ingest_source(connection, HELPDESK, tmp_path / "nothing", pii_salt=TEST_PII_SALT)
+                for path in landed_files(folder):
+                    ingest_landed_file(connection, HELPDESK, path, path.relative_to(folder).as_posix())
+            contents.append(
+                {table: connection.execute(f"select * from {table} order by all").fetchall() for table in tables}
+                | {"manifest": manifest_rows(connection, manifest)}
+            )
+    filled = [table for table in tables if contents[0][table]]
+    zendesk = ("tickets", "ticket_events", "users", "groups")
+    assert all(f"{RAW_SCHEMA}.zendesk_{name}" in filled for name in zendesk)  # not a comparison of empty tables
+    assert contents[0] == contents[1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -70,6 +71,10 @@ class Entity:
 
 # A parser returns the SQL of a relation (record_number, payload, raw_text, parse_error) for one file.
 Parser = Callable[[duckdb.DuckDBPyConnection, Path], str]
+# A batch parser reads many files of one format in one DuckDB scan: the SQL of a relation (filename,
+# record_number, payload, raw_text, parse_error) over the files it accepts, and the reason of each file it
+# rejects whole (by its path as given).
+BatchParser = Callable[[duckdb.DuckDBPyConnection, list[Path]], tuple[str, dict[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,12 @@ class FileFormat:
     # The settings the file is read with (JSON), kept in the manifest where they are not fixed by the format alone
     # (a survey's question mapping): Source.is_stale tells when a later run must read the file again.
     read_with: str | None = None
+    # Where set, new plain files of this format are staged together (FileBatch), one scan for many files.
+    batch_parser: BatchParser | None = field(default=None, compare=False)
+
+    @property
+    def batch_key(self) -> tuple[str, str, str | None]:
+        return (self.name, self.entity.table, self.read_with)
 
 
 @dataclass(frozen=True)
@@ -355,11 +366,33 @@ def _next_file_id(connection: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 1
 
 
-def _reason_sql(entity: Entity) -> str:
+# `payload->>'name'` with a plain field name: the rules' usual form, each of which would parse the payload again.
+_PAYLOAD_FIELD = re.compile(r"payload->>'([A-Za-z0-9_ ]+)'")
+
+
+def _reasoned_records_sql(entity: Entity, columns: str, relation: str, per_file: bool = False) -> str:
+    """SQL: `columns` of the parsed records and each one's quarantine reason (null: staged). The plain payload
+    fields the rules read are extracted in one pass over each payload (json_extract_string of a list of paths)
+    rather than once per mention."""
+    reason = _reason_sql(entity, per_file)
+    fields = sorted(set(_PAYLOAD_FIELD.findall(reason)))
+    if not fields:
+        return f"select {columns}, {reason} as reason from ({relation})"
+    position = {name: index for index, name in enumerate(fields, start=1)}
+    reason = _PAYLOAD_FIELD.sub(lambda match: f"payload_fields[{position[match.group(1)]}]", reason)
+    paths = ", ".join(f"""'$."{name}"'""" for name in fields)
+    return f"""
+        select {columns}, {reason} as reason
+        from (select *, json_extract_string(payload, [{paths}]) as payload_fields from ({relation}))
+    """
+
+
+def _reason_sql(entity: Entity, per_file: bool = False) -> str:
     cases = [f"when {rule.condition} then '{rule.reason}'" for rule in entity.rules]
     if entity.key:
+        partition = f"file_id, {entity.key}" if per_file else entity.key
         cases.append(
-            f"when payload is not null and row_number() over (partition by {entity.key} order by record_number desc)"
+            f"when payload is not null and row_number() over (partition by {partition} order by record_number desc)"
             " > 1 then 'duplicate id in file: a later record supersedes it'"
         )
     if not cases:
@@ -380,8 +413,7 @@ def _stage_parsed(
     connection.execute(
         f"""
         create or replace temp table parsed_records as
-        select record_number, payload, raw_text, {_reason_sql(fmt.entity)} as reason
-        from ({relation_sql})
+        {_reasoned_records_sql(fmt.entity, "record_number, payload, raw_text", relation_sql)}
         """
     )
     # Personal data is hashed before a record is staged, and masked before it is quarantined.
@@ -406,13 +438,7 @@ def _stage_parsed(
         "select reason, count(*) from parsed_records group by all order by reason nulls first"
     ).fetchall()
     for reason, count in counts:
-        result.records_read += count
-        if reason is None:
-            result.staged += count
-        else:
-            result.quarantined += count
-            masked = mask_personal_data(reason) or reason
-            result.quarantine_reasons[masked] = result.quarantine_reasons.get(masked, 0) + count
+        _count_record(result, reason, count)
     connection.execute("drop table parsed_records")
 
 
@@ -438,10 +464,13 @@ def ingest_landed_file(
     reprocess: bool = False,
     max_uncompressed_bytes: int = DEFAULT_MAX_UNCOMPRESSED_BYTES,
     is_ignored: Callable[[str], bool] = lambda landed_name: False,
+    batch: FileBatch | None = None,
 ) -> list[FileResult]:
     """Ingest a landed file, or each member of a zip archive as a file of its own. With `reprocess`, an earlier
     ingestion of the same content is replaced (a backfill under the current rules). A file or member whose landed
-    name `is_ignored` is not ingested, and an earlier ingestion of it is removed."""
+    name `is_ignored` is not ingested, and an earlier ingestion of it is removed. With a `batch`, a plain file of
+    a batchable format joins it (its result is complete once the batch is flushed); any other file is ingested
+    on its own, after the batch's files (so file ids keep the landing order)."""
     if is_ignored(landed_name):
         return [_ignored(connection, source, LandedUnit(path, landed_name), file_checksum(path))]
     units = [LandedUnit(path, landed_name)]
@@ -467,10 +496,16 @@ def ingest_landed_file(
             if reprocess or stale
             else None
         )
-        result = ingest_file(
-            connection, source.name, unit, source.detect_format, file_id, checksum=checksum,
-            max_uncompressed_bytes=max_uncompressed_bytes, archive_error=archive_error,
-        )  # fmt: skip
+        result = None
+        if batch is not None and archive_error is None:
+            result = batch.add(source, unit, checksum, file_id)
+            if result is None:
+                batch.flush()
+        if result is None:
+            result = ingest_file(
+                connection, source.name, unit, source.detect_format, file_id, checksum=checksum,
+                max_uncompressed_bytes=max_uncompressed_bytes, archive_error=archive_error,
+            )  # fmt: skip
         result.reprocessed = file_id is not None
         results.append(result)
     return results
@@ -558,22 +593,7 @@ def ingest_file(
                 records_read, staged, quarantined, quarantine_reasons, file_error, encoding, read_with, load_id)
             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [
-                file_id,
-                source,
-                result.path,
-                result.checksum,
-                result.size_bytes,
-                result.format,
-                result.records_read,
-                result.staged,
-                result.quarantined,
-                json.dumps(result.quarantine_reasons, sort_keys=True),
-                result.file_error,
-                result.encoding,
-                result.read_with,
-                _next_load_id(connection),
-            ],
+            _manifest_row(file_id, result, _next_load_id(connection)),
         )
         connection.execute("commit")
     except BaseException:
@@ -582,6 +602,192 @@ def ingest_file(
     finally:
         LANDED_PATH.reset(landed_path_token)
     return result
+
+
+@dataclass
+class _BatchedFile:
+    unit: LandedUnit
+    result: FileResult
+    file_id: int | None  # the id of an earlier ingestion being replaced, else a new one when staged
+    fmt: FileFormat
+
+
+class FileBatch:
+    """New plain files of one batchable format (FileFormat.batch_parser), staged together in one transaction: one
+    DuckDB scan parses them all and each statement runs once for the batch, not once a file. The outcome per file
+    is the same as ingesting each on its own: a file the batch parser rejects, or every file of a batch whose
+    staging fails, is ingested on its own (and quarantined whole where it cannot be read)."""
+
+    def __init__(
+        self, connection: duckdb.DuckDBPyConnection, *, max_files: int = 256, max_bytes: int = 128 << 20
+    ) -> None:
+        self.connection = connection
+        self.max_files = max_files
+        self.max_bytes = max_bytes
+        self.source: Source | None = None
+        self.files: list[_BatchedFile] = []
+
+    def add(self, source: Source, unit: LandedUnit, checksum: str, file_id: int | None) -> FileResult | None:
+        """The file's result if it joined the batch (or was ingested before: skipped), None where it must be
+        ingested on its own: a zip member, a compressed, empty or non-UTF-8 file, a format read file by file, a
+        content already in the batch, or a file whose format cannot be told (its own ingestion says why)."""
+        path = unit.path
+        result = FileResult(
+            source=source.name, path=unit.display_path, checksum=checksum, size_bytes=path.stat().st_size,
+            landed_name=unit.landed_name,
+        )  # fmt: skip
+        if any(batched.result.checksum == checksum for batched in self.files):
+            return None
+        if _already_ingested(self.connection, source.name, checksum):
+            result.skipped = True
+            return result
+        if unit.member is not None or result.size_bytes == 0 or compression_of(path) is not None:
+            return None
+        token = LANDED_PATH.set(unit.landed_name)
+        try:
+            if not is_utf8(path):
+                return None
+            fmt = source.detect_format(self.connection, path)
+        except (FileRejected, DecompressionError, duckdb.Error, UnicodeDecodeError, OSError):
+            return None
+        finally:
+            LANDED_PATH.reset(token)
+        if fmt.batch_parser is None:
+            return None
+        if self.files and (self.source is not source or self.files[0].fmt.batch_key != fmt.batch_key):
+            self.flush()
+        self.source = source
+        result.format = fmt.name
+        result.read_with = fmt.read_with
+        self.files.append(_BatchedFile(unit, result, file_id, fmt))
+        if len(self.files) >= self.max_files or sum(f.result.size_bytes for f in self.files) >= self.max_bytes:
+            self.flush()
+        return result
+
+    def flush(self) -> None:
+        """Stage the batch's files; afterwards each result holds its file's counts."""
+        files, source, self.files = self.files, self.source, []
+        if not files or source is None:
+            return
+        fmt = files[0].fmt
+        assert fmt.batch_parser is not None
+        try:
+            relation, rejected = fmt.batch_parser(self.connection, [batched.unit.path for batched in files])
+        except duckdb.Error:
+            relation, rejected = None, {str(batched.unit.path): "" for batched in files}
+        accepted = [batched for batched in files if str(batched.unit.path) not in rejected]
+        if accepted and relation is not None and not self._stage(source, fmt, accepted, relation):
+            rejected.update({str(batched.unit.path): "" for batched in accepted})
+        for batched in files:
+            if str(batched.unit.path) in rejected:
+                self._ingest_alone(source, batched)
+
+    def _ingest_alone(self, source: Source, batched: _BatchedFile) -> None:
+        alone = ingest_file(
+            self.connection, source.name, batched.unit, source.detect_format, batched.file_id,
+            checksum=batched.result.checksum,
+        )  # fmt: skip
+        reprocessed = batched.result.reprocessed
+        vars(batched.result).update(vars(alone))
+        batched.result.reprocessed = reprocessed
+
+    def _stage(self, source: Source, fmt: FileFormat, files: list[_BatchedFile], relation: str) -> bool:
+        connection = self.connection
+        connection.execute("begin transaction")
+        try:
+            next_id = _next_file_id(connection)
+            file_ids: list[int] = []
+            for batched in files:
+                if batched.file_id is None:
+                    next_id += 1
+                file_ids.append(batched.file_id or next_id - 1)
+            connection.execute(
+                "create or replace temp table batch_files (filename varchar, file_id integer, display_path varchar)"
+            )
+            _insert_rows(
+                connection,
+                "batch_files",
+                [[str(b.unit.path), file_id, b.unit.display_path] for b, file_id in zip(files, file_ids, strict=True)],
+            )
+            connection.execute(
+                f"""
+                create or replace temp table parsed_records as
+                {_reasoned_records_sql(
+                    fmt.entity,
+                    "file_id, display_path, record_number, payload, raw_text",
+                    f"select * from ({relation}) as parsed inner join batch_files using (filename)",
+                    per_file=True,
+                )}
+                """
+            )
+            connection.execute(
+                f"""
+                insert into {fmt.entity.table}
+                select file_id, record_number, {fmt.entity.hashed_payload()}
+                from parsed_records where reason is null order by file_id, record_number
+                """
+            )
+            connection.execute(
+                f"""
+                insert into {RAW_SCHEMA}.quarantine
+                select file_id, ?, ?, display_path, record_number, {mask_sql("reason")},
+                       {mask_sql("coalesce(raw_text, payload::varchar)")}
+                from parsed_records where reason is not null order by file_id, record_number
+                """,
+                [source.name, fmt.entity.name],
+            )
+            counts = connection.execute(
+                "select file_id, reason, count(*) from parsed_records group by all order by file_id, reason nulls first"
+            ).fetchall()
+            by_id = {file_id: batched.result for batched, file_id in zip(files, file_ids, strict=True)}
+            for file_id, reason, count in counts:
+                _count_record(by_id[file_id], reason, count)
+            load_id = _next_load_id(connection)
+            _insert_rows(
+                connection,
+                f"""{RAW_SCHEMA}.ingested_files (file_id, source, path, checksum, size_bytes, format, records_read,
+                    staged, quarantined, quarantine_reasons, file_error, encoding, read_with, load_id)""",
+                [
+                    _manifest_row(file_id, batched.result, load_id + n)
+                    for n, (batched, file_id) in enumerate(zip(files, file_ids, strict=True))
+                ],
+            )
+            connection.execute("drop table parsed_records")
+            connection.execute("drop table batch_files")
+            connection.execute("commit")
+            return True
+        except duckdb.Error:
+            connection.execute("rollback")
+            for batched in files:
+                batched.result.records_read = batched.result.staged = batched.result.quarantined = 0
+                batched.result.quarantine_reasons = {}
+            return False
+
+
+def _insert_rows(connection: duckdb.DuckDBPyConnection, table: str, rows: list[list[object]]) -> None:
+    """Insert rows in one statement (executemany runs one statement a row): each column bound as a list."""
+    columns = list(zip(*rows, strict=True))
+    selected = ", ".join("unnest(?)" for _ in columns)
+    connection.execute(f"insert into {table} select {selected}", [list(column) for column in columns])
+
+
+def _count_record(result: FileResult, reason: str | None, count: int) -> None:
+    result.records_read += count
+    if reason is None:
+        result.staged += count
+    else:
+        result.quarantined += count
+        masked = mask_personal_data(reason) or reason
+        result.quarantine_reasons[masked] = result.quarantine_reasons.get(masked, 0) + count
+
+
+def _manifest_row(file_id: int | None, result: FileResult, load_id: int) -> list[object]:
+    """The values of a file's raw.ingested_files row."""
+    return [
+        file_id, result.source, result.path, result.checksum, result.size_bytes, result.format,
+        result.records_read, result.staged, result.quarantined, json.dumps(result.quarantine_reasons, sort_keys=True),
+        result.file_error, result.encoding, result.read_with, load_id,
+    ]  # fmt: skip
 
 
 def _readable_copy(unit: LandedUnit, scratch: Path, result: FileResult, max_uncompressed_bytes: int) -> Path:

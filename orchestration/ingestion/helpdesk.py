@@ -23,8 +23,8 @@ from .core import (
     required,
     timestamps,
 )
-from .personal_data import email, hash_fields_sql, hashing, phone
-from .readers import csv_header, csv_records, json_document, json_document_keys, json_lines
+from .personal_data import email, guarded, hash_fields_sql, hashing, phone
+from .readers import csv_header, csv_records, json_document, json_document_keys, json_documents, json_lines
 
 TICKET_STATUSES = ("new", "open", "pending", "hold", "solved", "closed", "deleted")
 
@@ -59,7 +59,7 @@ def _hash_ticket_event(payload: str) -> str:
             f"(case when json_type(({payload})->'{key}') = 'ARRAY' then json_object('{key}', to_json({hashed})) "
             "else '{}'::json end)"
         )
-    return f"json_merge_patch({', '.join(patches)})"
+    return guarded(payload, (*VIA_SOURCE, *CHILD_EVENT_PERSONAL_DATA), f"json_merge_patch({', '.join(patches)})")
 
 
 # An event of the incremental export may give its time as `timestamp` (epoch seconds, a number or a string) where
@@ -253,7 +253,10 @@ def _json_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileForma
         return intercom_format
     for export in ZENDESK_EXPORTS:
         if export.records_key in keys:
-            return FileFormat(f"zendesk_{export.name}_page", export.entity, json_document(export.records_key))
+            return FileFormat(
+                f"zendesk_{export.name}_page", export.entity, json_document(export.records_key),
+                batch_parser=json_documents(export.records_key),
+            )  # fmt: skip
     if _first_character(path) == "[":
         raise FileRejected("unknown layout: a JSON array, neither a page of a Zendesk export nor JSON Lines")
     one_line = _json_object(_first_lines(path)[0]) is not None  # else a document laid out over several lines

@@ -15,7 +15,7 @@ import duckdb
 
 from .core import FUTURE_TOLERANCE, Entity, FileFormat, Rule, accepted_values, finite_number, required
 from .personal_data import PersonalField, email, hash_fields_sql
-from .readers import json_document, json_lines, json_single_record, sql_literal
+from .readers import json_document, json_documents, json_lines, json_single_record, sql_literal
 
 CONVERSATION_STATES = ("open", "snoozed", "closed")
 # to_timestamp's range: epoch seconds from 1970 to the end of year 9999 (an epoch in milliseconds is out of it).
@@ -136,9 +136,16 @@ def document_format(connection: duckdb.DuckDBPyConnection, path: Path, keys: lis
         return None
     kind = _document_type(connection, path)
     if kind == "conversation.list" and "conversations" in keys:
-        return FileFormat("intercom_conversations_page", INTERCOM_CONVERSATIONS, json_document("conversations"))
+        return FileFormat(
+            "intercom_conversations_page",
+            INTERCOM_CONVERSATIONS,
+            json_document("conversations"),
+            batch_parser=json_documents("conversations"),
+        )
     if kind == "admin.list" and "admins" in keys:
-        return FileFormat("intercom_admins_page", INTERCOM_ADMINS, json_document("admins"))
+        return FileFormat(
+            "intercom_admins_page", INTERCOM_ADMINS, json_document("admins"), batch_parser=json_documents("admins")
+        )
     if kind == "conversation":
         return FileFormat("intercom_conversation", INTERCOM_CONVERSATIONS, json_single_record)
     if kind == "admin":

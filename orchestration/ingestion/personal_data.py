@@ -119,9 +119,24 @@ def _nested_patch(path: tuple[str, ...], leaf: str) -> str:
     return patch
 
 
+def may_hold_fields_sql(payload: str, fields: tuple[PersonalField, ...]) -> str:
+    """SQL: false only where the payload's text cannot hold any of these fields, none of their keys appearing in it
+    as a quoted name (or written with a \\u escape). Most records hold no personal data: they skip the patching."""
+    text = f"(({payload})::varchar)"
+    names = sorted({field.path[-1] for field in fields})
+    tests = [f"contains({text}, '\"{name}\"')" for name in names] + [f"contains({text}, '\\u')"]
+    return f"({' or '.join(tests)})"
+
+
+def guarded(payload: str, fields: tuple[PersonalField, ...], patched: str) -> str:
+    """SQL: `patched` where the payload may hold one of `fields`, else the payload as it is."""
+    return f"(case when {may_hold_fields_sql(payload, fields)} then {patched} else ({payload}) end)"
+
+
 def hash_fields_sql(payload: str, fields: tuple[PersonalField, ...]) -> str:
     """SQL: the payload with each personal field present replaced by its hash: one JSON merge patch per field,
-    empty where the field is absent (so the payload's shape is kept), applied in one call."""
+    empty where the field is absent (so the payload's shape is kept), applied in one call; the payload untouched
+    where none of the fields' names appears in it."""
     patches = []
     for field in fields:
         json_path = _json_path(field.path)
@@ -130,7 +145,7 @@ def hash_fields_sql(payload: str, fields: tuple[PersonalField, ...]) -> str:
             f"(case when json_type(({payload}), '{json_path}') in ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE')"
             f" then {_nested_patch(field.path, leaf)} else '{{}}'::json end)"
         )
-    return f"json_merge_patch(({payload}), {', '.join(patches)})"
+    return guarded(payload, fields, f"json_merge_patch(({payload}), {', '.join(patches)})")
 
 
 def hashing(*fields: PersonalField) -> Callable[[str], str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from .core import FileRejected, Parser
+from .core import BatchParser, FileRejected, Parser
 
 
 def sql_literal(value: str) -> str:
@@ -46,6 +46,35 @@ def json_document(key: str) -> Parser:
                    null::varchar as raw_text, null::varchar as parse_error
             from (select from_json(content::json->'{key}', '["json"]') as records from {document})
         """
+
+    return parse
+
+
+def json_documents(key: str) -> BatchParser:
+    """Many pages of one export in one scan (as json_document reads one): a file that is not a JSON document with
+    a `key` array is handed back as rejected, to be read (and quarantined whole) on its own."""
+
+    def parse(connection: duckdb.DuckDBPyConnection, paths: list[Path]) -> tuple[str, dict[str, str]]:
+        listing = "[" + ", ".join(sql_literal(str(path)) for path in paths) + "]"
+        documents = f"(select filename, ltrim(content, chr(65279)) as content from read_text({listing}))"
+        rows = connection.execute(
+            f"""
+            select filename, json_valid(content) and json_type(try_cast(content as json)->'{key}') = 'ARRAY'
+            from {documents}
+            """
+        ).fetchall()
+        reason = "not a JSON document with its records array"
+        rejected = {filename: reason for filename, readable in rows if not readable}
+        relation = f"""
+            select filename, unnest(range(1, len(records) + 1)) as record_number, unnest(records) as payload,
+                   null::varchar as raw_text, null::varchar as parse_error
+            from (
+                select filename, from_json(content::json->'{key}', '["json"]') as records
+                from {documents}
+                where json_valid(content) and json_type(try_cast(content as json)->'{key}') = 'ARRAY'
+            )
+        """
+        return relation, rejected
 
     return parse
 

@@ -13,6 +13,7 @@ import duckdb
 from .core import (
     DEFAULT_MAX_UNCOMPRESSED_BYTES,
     RAW_SCHEMA,
+    FileBatch,
     FileResult,
     Source,
     create_raw_tables,
@@ -84,6 +85,7 @@ def ingest_source(
         source.prepare(folder)
     summary = SourceSummary(source.name)
     ignore = ignore or IgnoreRules()
+    batch = FileBatch(connection)
     for path in landed_files(folder):
         reprocessing = bool(reprocess and reprocess[0] <= landed_on(path) <= reprocess[1])
         for result in ingest_landed_file(
@@ -94,12 +96,14 @@ def ingest_source(
             reprocess=reprocessing,
             max_uncompressed_bytes=max_uncompressed_bytes,
             is_ignored=lambda landed_name: ignore.matches(f"{source.name}/{landed_name}") is not None,
+            batch=batch,
         ):
             if result.ignored:
                 summary.ignored.append(f"{source.name}/{result.landed_name}")
             else:
                 summary.reprocessed += result.reprocessed
                 summary.files.append(result)
+    batch.flush()
     for entity in source.entities:
         row = connection.execute(f"select count(*) from {entity.table}").fetchone()
         summary.raw_rows[entity.table] = int(row[0]) if row else 0
