@@ -45,23 +45,124 @@ observations as (
         and observations.value is not null
 ),
 
-leave_one_out_quantiles as (
+-- Leave-one-out quantiles without pairing every agent with every observation of the team (quadratic in team
+-- size): in the team's sorted values, the j-th value left once the agent's are taken out is the one at rank
+-- j + (the agent's values preceded by at most j others); quantile_cont's interpolation between the two values
+-- around (n - 1) * q then gives the same result as over the remaining values.
+team_observations as (
+    select
+        *,
+        row_number() over (
+            partition by period_grain, period_start, metric, team_id order by value
+        ) - 1 as value_rank
+    from observations
+),
+
+team_counts as (
+    select period_grain, period_start, metric, team_id, count(*) as team_count
+    from observations
+    group by all
+),
+
+agent_observation_ranks as (
+    -- each of the agent's values with the number of the team's other values ranked before it
+    select
+        period_grain,
+        period_start,
+        metric,
+        team_id,
+        agent_id,
+        value_rank - (row_number() over (
+            partition by period_grain, period_start, metric, team_id, agent_id order by value_rank
+        ) - 1) as others_before
+    from team_observations
+    where agent_id is not null
+),
+
+agent_counts as (
+    select period_grain, period_start, metric, team_id, agent_id, count(*) as agent_count
+    from agent_observation_ranks
+    group by all
+),
+
+quantile_positions as (
     select
         agent_in_team.period_grain,
         agent_in_team.period_start,
         agent_in_team.metric,
         agent_in_team.scope_id as agent_id,
         agent_in_team.within_team_id as team_id,
-        quantile_cont(observations.value, 0.5) as median_without_agent,
-        quantile_cont(observations.value, 0.9) as p90_without_agent
+        (team_counts.team_count - coalesce(agent_counts.agent_count, 0) - 1)
+            * (case definitions.kind when 'median' then 0.5 else 0.9 end)::double as position
     from agent_in_team
-    inner join observations
-        on observations.period_grain = agent_in_team.period_grain
-        and observations.period_start = agent_in_team.period_start
-        and observations.metric = agent_in_team.metric
-        and observations.team_id = agent_in_team.within_team_id
-        and observations.agent_id is distinct from agent_in_team.scope_id
-    group by all
+    inner join definitions using (metric)
+    inner join team_counts
+        on team_counts.period_grain = agent_in_team.period_grain
+        and team_counts.period_start = agent_in_team.period_start
+        and team_counts.metric = agent_in_team.metric
+        and team_counts.team_id = agent_in_team.within_team_id
+    left join agent_counts
+        on agent_counts.period_grain = agent_in_team.period_grain
+        and agent_counts.period_start = agent_in_team.period_start
+        and agent_counts.metric = agent_in_team.metric
+        and agent_counts.team_id = agent_in_team.within_team_id
+        and agent_counts.agent_id = agent_in_team.scope_id
+    where definitions.kind in ('median', 'p90')
+        and team_counts.team_count > coalesce(agent_counts.agent_count, 0)
+),
+
+quantile_ranks as (
+    select
+        quantile_positions.period_grain,
+        quantile_positions.period_start,
+        quantile_positions.metric,
+        quantile_positions.agent_id,
+        quantile_positions.team_id,
+        quantile_positions.position - floor(quantile_positions.position) as fraction,
+        floor(quantile_positions.position)::bigint + count(ranks.others_before) filter (
+            where ranks.others_before <= floor(quantile_positions.position)
+        ) as lower_rank,
+        ceil(quantile_positions.position)::bigint + count(ranks.others_before) filter (
+            where ranks.others_before <= ceil(quantile_positions.position)
+        ) as upper_rank
+    from quantile_positions
+    left join agent_observation_ranks as ranks
+        on ranks.period_grain = quantile_positions.period_grain
+        and ranks.period_start = quantile_positions.period_start
+        and ranks.metric = quantile_positions.metric
+        and ranks.team_id = quantile_positions.team_id
+        and ranks.agent_id = quantile_positions.agent_id
+    group by
+        quantile_positions.period_grain,
+        quantile_positions.period_start,
+        quantile_positions.metric,
+        quantile_positions.agent_id,
+        quantile_positions.team_id,
+        quantile_positions.position
+),
+
+leave_one_out_quantiles as (
+    select
+        quantile_ranks.period_grain,
+        quantile_ranks.period_start,
+        quantile_ranks.metric,
+        quantile_ranks.agent_id,
+        quantile_ranks.team_id,
+        lower_value.value + (upper_value.value - lower_value.value) * quantile_ranks.fraction
+            as quantile_without_agent
+    from quantile_ranks
+    inner join team_observations as lower_value
+        on lower_value.period_grain = quantile_ranks.period_grain
+        and lower_value.period_start = quantile_ranks.period_start
+        and lower_value.metric = quantile_ranks.metric
+        and lower_value.team_id = quantile_ranks.team_id
+        and lower_value.value_rank = quantile_ranks.lower_rank
+    inner join team_observations as upper_value
+        on upper_value.period_grain = quantile_ranks.period_grain
+        and upper_value.period_start = quantile_ranks.period_start
+        and upper_value.metric = quantile_ranks.metric
+        and upper_value.team_id = quantile_ranks.team_id
+        and upper_value.value_rank = quantile_ranks.upper_rank
 ),
 
 compared as (
@@ -101,8 +202,8 @@ compared as (
                 / nullif(teams.denominator_sum - agent_in_team.denominator_sum, 0)
             when 'mean' then (teams.value_sum - agent_in_team.value_sum)
                 / nullif(teams.value_count - agent_in_team.value_count, 0)
-            when 'median' then leave_one_out_quantiles.median_without_agent
-            when 'p90' then leave_one_out_quantiles.p90_without_agent
+            when 'median' then leave_one_out_quantiles.quantile_without_agent
+            when 'p90' then leave_one_out_quantiles.quantile_without_agent
             else (teams.numerator_sum - agent_in_team.numerator_sum) / nullif(agents_per_team.agent_count - 1, 0)
         end as team_value_without_agent,
         agent_in_team.numerator_sum,

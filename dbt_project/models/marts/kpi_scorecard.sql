@@ -27,6 +27,22 @@ with_targets as (
     left join attainment using (period_grain, period_start, scope_type, scope_id, metric)
 ),
 
+by_metric as (
+    -- one map per row of the scorecard: metric -> (value, target, met); one aggregate instead of three per metric
+    select
+        period_grain,
+        period_start,
+        scope_type,
+        scope_id,
+        scope_name,
+        is_complete_period,
+        map_from_entries(list(struct_pack(
+            k := metric, v := struct_pack(value := value, target := target, met := met)
+        ))) as metric_values
+    from with_targets
+    group by period_grain, period_start, scope_type, scope_id, scope_name, is_complete_period
+),
+
 final as (
     select
         period_grain,
@@ -36,13 +52,12 @@ final as (
         scope_name,
         is_complete_period,
         {%- for metric in metrics %}
-        any_value(value) filter (where metric = '{{ metric.name }}') as {{ metric.name }},
-        any_value(target) filter (where metric = '{{ metric.name }}') as {{ metric.name }}_target,
-        any_value(met) filter (where metric = '{{ metric.name }}') as {{ metric.name }}_met
+        metric_values['{{ metric.name }}'].value as {{ metric.name }},
+        metric_values['{{ metric.name }}'].target as {{ metric.name }}_target,
+        metric_values['{{ metric.name }}'].met as {{ metric.name }}_met
         {{- "," if not loop.last }}
         {%- endfor %}
-    from with_targets
-    group by period_grain, period_start, scope_type, scope_id, scope_name, is_complete_period
+    from by_metric
 )
 
 select * from final

@@ -21,25 +21,52 @@ keyed as (
     from metrics
 ),
 
-rolling as (
+-- The rolling windows per grain, each over its own rows only (a window per grain and row would sort them all).
+day_rolling as (
     select
         *,
-        case period_grain
-            when 'day' then avg(value) over (
-                partition by period_grain, scope_type, scope_id, metric order by period_start
-                range between interval 6 day preceding and current row)
-            when 'week' then avg(value) over (
-                partition by period_grain, scope_type, scope_id, metric order by period_start
-                range between interval 14 day preceding and current row)
-            else avg(value) over (
-                partition by period_grain, scope_type, scope_id, metric order by period_start
-                range between interval 2 month preceding and current row)
-        end as rolling_mean,
-        case when period_grain = 'day' then avg(value) over (
-            partition by period_grain, scope_type, scope_id, metric order by period_start
-            range between interval 27 day preceding and current row)
-        end as rolling_mean_28d
+        avg(value) over (
+            partition by scope_type, scope_id, metric order by period_start
+            range between interval 6 day preceding and current row
+        ) as rolling_mean,
+        avg(value) over (
+            partition by scope_type, scope_id, metric order by period_start
+            range between interval 27 day preceding and current row
+        ) as rolling_mean_28d
     from keyed
+    where period_grain = 'day'
+),
+
+week_rolling as (
+    select
+        *,
+        avg(value) over (
+            partition by scope_type, scope_id, metric order by period_start
+            range between interval 14 day preceding and current row
+        ) as rolling_mean,
+        null::double as rolling_mean_28d
+    from keyed
+    where period_grain = 'week'
+),
+
+month_rolling as (
+    select
+        *,
+        avg(value) over (
+            partition by scope_type, scope_id, metric order by period_start
+            range between interval 2 month preceding and current row
+        ) as rolling_mean,
+        null::double as rolling_mean_28d
+    from keyed
+    where period_grain = 'month'
+),
+
+rolling as (
+    select * from day_rolling
+    union all by name
+    select * from week_rolling
+    union all by name
+    select * from month_rolling
 ),
 
 final as (

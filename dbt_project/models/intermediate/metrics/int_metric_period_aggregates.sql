@@ -61,11 +61,12 @@ final as (
         count(value) as value_count,
         sum(value) as value_sum,
         avg(value) as value_mean,
-        stddev_samp(value) as value_stddev,
-        stddev_samp(numerator) as numerator_stddev,
-        quantile_cont(value, 0.5) as value_median,
-        quantile_cont(value, 0.9) as value_p90,
-        count(distinct distinct_actor) as distinct_actors
+        -- the costly aggregates only for the kinds that read them (kpi_metrics, kpi_agent_vs_team)
+        stddev_samp(value) filter (where kind = 'mean') as value_stddev,
+        stddev_samp(numerator) filter (where kind = 'score') as numerator_stddev,
+        quantile_cont(value, 0.5) filter (where kind = 'median') as value_median,
+        quantile_cont(value, 0.9) filter (where kind = 'p90') as value_p90,
+        count(distinct distinct_actor) filter (where kind = 'per_agent') as distinct_actors
     from in_period
     group by grouping sets (
         (period_grain, period_start, metric),

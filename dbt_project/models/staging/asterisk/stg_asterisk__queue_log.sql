@@ -1,20 +1,33 @@
 -- One row per distinct queue_log line. Rotated or overlapping files repeat lines, and the same log can land both
 -- as a queue_log file and as a dump of the realtime queue_log table: a line is kept once, compared on its
 -- normalised fields (the event time as an epoch, fields trimmed, empty trailing data fields dropped).
-with raw_lines as (
+with raw_fields as (
+    -- the line's text fields read in one pass over each payload (a `->>` each would parse it once per mention)
     select
         file_id,
         record_number,
-        payload,
+        json_extract_string(
+            payload, ['$.local_time', '$.epoch', '$.callid', '$.queuename', '$.agent', '$.event', '$.data']
+        ) as fields
+    from {{ source('telephony', 'asterisk_queue_log') }}
+),
+
+raw_lines as (
+    select
+        file_id,
+        record_number,
         -- A realtime-table dump's naive time (the server's local time) is read in telephony_timezone as the var is
         -- now; every other line has its epoch (a queue_log file's, or a dump's epoch or time with an offset).
         coalesce(
-            epoch_us(timezone('{{ var("telephony_timezone") }}', try_cast(payload->>'local_time' as timestamp)))
-            // 1000000,
-            (payload->>'epoch')::bigint
+            epoch_us(timezone('{{ var("telephony_timezone") }}', try_cast(fields[1] as timestamp))) // 1000000,
+            fields[2]::bigint
         ) as epoch,
-        list_transform(from_json(payload->'data', '["varchar"]'), lambda field: trim(field)) as data_fields
-    from {{ source('telephony', 'asterisk_queue_log') }}
+        trim(fields[3]) as call_id_text,
+        trim(fields[4]) as queue_text,
+        trim(fields[5]) as agent_text,
+        upper(trim(fields[6])) as event,
+        list_transform(from_json(fields[7], '["varchar"]'), lambda field: trim(field)) as data_fields
+    from raw_fields
 ),
 
 lines as (
@@ -22,12 +35,7 @@ lines as (
     from raw_lines
     qualify row_number() over (
         partition by
-            epoch,
-            trim(payload->>'callid'),
-            trim(payload->>'queuename'),
-            trim(payload->>'agent'),
-            upper(trim(payload->>'event')),
-            rtrim(array_to_string(data_fields, '|'), '|')
+            epoch, call_id_text, queue_text, agent_text, event, rtrim(array_to_string(data_fields, '|'), '|')
         order by file_id, record_number
     ) = 1
 ),
@@ -36,10 +44,10 @@ final as (
     select
         to_timestamp(epoch) as event_at,
         epoch,
-        nullif(trim(payload->>'callid'), '') as call_id,
-        nullif(trim(payload->>'queuename'), '') as queue,
-        nullif(nullif(trim(payload->>'agent'), ''), 'NONE') as agent,
-        upper(trim(payload->>'event')) as event,
+        nullif(call_id_text, '') as call_id,
+        nullif(queue_text, '') as queue,
+        nullif(nullif(agent_text, ''), 'NONE') as agent,
+        event,
         nullif(data_fields[1], '') as data1,
         nullif(data_fields[2], '') as data2,
         nullif(data_fields[3], '') as data3,
