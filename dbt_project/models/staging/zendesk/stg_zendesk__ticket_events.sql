@@ -7,72 +7,102 @@
 -- own name (`{"event_type": "Change", "status": "solved", "previous_value": "open"}`): such a child event is the
 -- change of that field (status, assignee_id or group_id), as if it had `field_name` and `value`. An event's time
 -- is its `created_at`, else its `timestamp` (epoch seconds), SPEC 4.1.
+-- Each payload and each child event is parsed once: its fields are read with one json_extract_string of a list of
+-- paths (a `->>` per mention would parse it again every time).
 {%- set keyed_fields = ['status', 'assignee_id', 'group_id'] %}
-with audits as (
-    {{ latest_version(
-        source('helpdesk', 'zendesk_ticket_events'),
-        "coalesce(" ~ json_bigint('id') ~ "::varchar, payload->>'id')"
-    ) }}
+{%- set child_fields = [
+    'event_type', 'type', 'field_name', 'value', 'previous_value', 'public', 'comment_public', 'author_id'
+] + keyed_fields %}
+with audit_fields as (
+    select
+        file_id,
+        record_number,
+        json_extract_string(
+            payload, ['$.id', '$.ticket_id', '$.created_at', '$.timestamp', '$.updater_id', '$.author_id']
+        ) as fields,
+        json_extract(payload, ['$.child_events', '$.events']) as child_lists
+    from {{ source('helpdesk', 'zendesk_ticket_events') }}
 ),
 
-typed_children as (
+audits as (
+    {{ latest_version('audit_fields', "coalesce(try_cast(nullif(trim(fields[1]), '') as bigint)::varchar, fields[1])") }}
+),
+
+parsed_children as (
     select
         *,
         list_transform(
-            coalesce(from_json(coalesce(payload->'child_events', payload->'events'), '["json"]'), []::json[]),
+            coalesce(from_json(coalesce(child_lists[1], child_lists[2]), '["json"]'), []::json[]),
             lambda child: {
-                'child_type': if((payload->'child_events') is not null, child->>'event_type', child->>'type'),
-                'child': child,
-                -- the field a child event without `field_name` is keyed by, and its value (a key with a JSON
-                -- null value, as an unassignment, counts: its value is null)
-                'keyed_field': case
-                    {%- for field in keyed_fields %}
-                    when (child->'{{ field }}') is not null then '{{ field }}'
-                    {%- endfor %}
-                end,
-                'keyed_value': case
-                    {%- for field in keyed_fields %}
-                    when (child->'{{ field }}') is not null then child->>'{{ field }}'
-                    {%- endfor %}
-                end
+                'keys': json_keys(child),
+                'fields': json_extract_string(child, [
+                    {%- for field in child_fields %}'$.{{ field }}'{{ ', ' if not loop.last }}{% endfor -%}
+                ])
             }
         ) as children
     from audits
 ),
 
+typed_children as (
+    select
+        * exclude (children),
+        list_transform(
+            children,
+            lambda parsed: {
+                'child_type': if(child_lists[1] is not null, parsed.fields[1], parsed.fields[2]),
+                'fields': parsed.fields,
+                -- the field a child event without `field_name` is keyed by, and its value (a key with a JSON
+                -- null value, as an unassignment, counts: its value is null)
+                'keyed_field': case
+                    {%- for field in keyed_fields %}
+                    when list_contains(parsed.keys, '{{ field }}') then '{{ field }}'
+                    {%- endfor %}
+                end,
+                'keyed_value': case
+                    {%- for field in keyed_fields %}
+                    when list_contains(parsed.keys, '{{ field }}') then parsed.fields[{{ child_fields.index(field) + 1 }}]
+                    {%- endfor %}
+                end
+            }
+        ) as children
+    from parsed_children
+),
+
 final as (
     select
-        {{ json_bigint('id') }} as event_id,
-        {{ json_bigint('ticket_id') }} as ticket_id,
+        try_cast(nullif(trim(fields[1]), '') as bigint) as event_id,
+        try_cast(nullif(trim(fields[2]), '') as bigint) as ticket_id,
         coalesce(
-            {{ json_timestamp('created_at') }},
+            try_cast(fields[3] as timestamptz),
             -- epoch seconds, as a number or a string (range checked at ingestion)
             to_timestamp(case
-                when isfinite(try_cast(nullif(trim(payload->>'timestamp'), '') as double))
-                    and try_cast(nullif(trim(payload->>'timestamp'), '') as double) between 0 and 253402300799
-                    then try_cast(nullif(trim(payload->>'timestamp'), '') as double)
+                when isfinite(try_cast(nullif(trim(fields[4]), '') as double))
+                    and try_cast(nullif(trim(fields[4]), '') as double) between 0 and 253402300799
+                    then try_cast(nullif(trim(fields[4]), '') as double)
             end)
         ) as created_at,
-        coalesce({{ json_bigint('updater_id') }}, {{ json_bigint('author_id') }}) as updater_id,
+        coalesce(
+            try_cast(nullif(trim(fields[5]), '') as bigint), try_cast(nullif(trim(fields[6]), '') as bigint)
+        ) as updater_id,
         list_transform(
             list_filter(children, lambda typed: typed.child_type in ('Create', 'Change', 'Comment', 'VoiceComment')),
             lambda typed: json_object(
                 'event_type', if(typed.child_type = 'VoiceComment', 'Comment', typed.child_type),
                 'field_name', if(
-                    typed.child_type in ('Create', 'Change') and (typed.child->>'field_name') is null,
+                    typed.child_type in ('Create', 'Change') and typed.fields[3] is null,
                     typed.keyed_field,
-                    typed.child->>'field_name'
+                    typed.fields[3]
                 ),
                 'value', if(
-                    typed.child_type in ('Create', 'Change') and (typed.child->>'field_name') is null,
+                    typed.child_type in ('Create', 'Change') and typed.fields[3] is null,
                     typed.keyed_value,
-                    typed.child->>'value'
+                    typed.fields[4]
                 ),
-                'previous_value', typed.child->>'previous_value',
+                'previous_value', typed.fields[5],
                 -- an export without include=comment_events describes a comment by comment_present and
                 -- comment_public only: public as given, no author (so never a reply)
-                'public', try_cast(coalesce(typed.child->>'public', typed.child->>'comment_public') as boolean),
-                'author_id', try_cast(nullif(trim(typed.child->>'author_id'), '') as bigint)
+                'public', try_cast(coalesce(typed.fields[6], typed.fields[7]) as boolean),
+                'author_id', try_cast(nullif(trim(typed.fields[8]), '') as bigint)
             )
         ) as child_events,
         file_id as source_file_id
