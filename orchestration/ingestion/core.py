@@ -619,7 +619,7 @@ class FileBatch:
     staging fails, is ingested on its own (and quarantined whole where it cannot be read)."""
 
     def __init__(
-        self, connection: duckdb.DuckDBPyConnection, *, max_files: int = 256, max_bytes: int = 128 << 20
+        self, connection: duckdb.DuckDBPyConnection, *, max_files: int = 256, max_bytes: int = 32 << 20
     ) -> None:
         self.connection = connection
         self.max_files = max_files
