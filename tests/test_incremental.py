@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 
-from .conftest import run_cli
+from .conftest import PROJECT_ROOT, run_cli
 
 
 def month_values(home: Path, metric: str) -> list[tuple]:
@@ -92,13 +96,22 @@ def test_the_second_export_restates_the_published_values_it_changed(small_baseli
     assert len(listed) == 96  # at most 100 are listed: all of them
     assert {tuple(row[column] for column in columns) for row in listed} == set(restatements(home))
     assert listed[0] == {
-        "metric": "first_reply_within_1h_rate", "period_grain": "month", "period_start": "2026-03-01",
-        "scope_type": "org", "scope_id": "all", "old_value": 0.6, "new_value": 0.5, "old_version": 1, "new_version": 2,
+        "metric": "first_reply_within_1h_rate",
+        "period_grain": "month",
+        "period_start": "2026-03-01",
+        "scope_type": "org",
+        "scope_id": "all",
+        "old_value": 0.6,
+        "new_value": 0.5,
+        "old_version": 1,
+        "new_version": 2,
     }  # fmt: skip  (org before team before agent, month before week before day)
 
     stdout = small_second_run.completed.stdout
-    assert "Restatements: 96 published values changed since version 1 (marts.kpi_restatements where new_version = " \
+    assert (
+        "Restatements: 96 published values changed since version 1 (marts.kpi_restatements where new_version = "
         "2):" in stdout
+    )
     lines = stdout.split("Restatements: 96", 1)[1].splitlines()[1:7]
     assert [line.split() for line in lines] == [
         ["first_reply_within_1h_rate", "month", "2026-03-01", "org", "all", "60.0%", "->", "50.0%"],
@@ -124,3 +137,39 @@ def test_the_dashboard_shows_the_restatements_of_its_version(small_second_run, t
     ):
         assert "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" in section
     assert "backlog_open_tickets" not in section  # labels, never raw metric ids
+
+
+def test_the_second_build_was_incremental_and_equals_a_full_refresh(small_second_run, tmp_path: Path) -> None:
+    """The second run found only new loads: its dbt build was incremental, and the incremental model holds what a
+    `--full-refresh` build of the same raw data holds, row for row (the late audit of ticket 104 included)."""
+    home = small_second_run.home
+    with duckdb.connect(str(home / "build" / "warehouse.duckdb"), read_only=True) as connection:
+        builds = connection.execute(
+            "select build_number, full_refresh, reason from ops.dbt_builds order by 1"
+        ).fetchall()
+        incremental = connection.execute("select * from staging.stg_zendesk__ticket_events order by all").fetchall()
+    assert builds == [(1, True, "no earlier build"), (2, False, "new loads only since the last build")]
+
+    rebuilt = tmp_path / "home"
+    (rebuilt / "build").mkdir(parents=True)
+    shutil.copy2(home / "build" / "warehouse.duckdb", rebuilt / "build" / "warehouse.duckdb")
+    dbt = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"), "run", "--full-refresh", "--select", "stg_zendesk__ticket_events",
+            "--project-dir", str(PROJECT_ROOT / "dbt_project"), "--profiles-dir", str(PROJECT_ROOT / "dbt_project"),
+            "--target-path", str(rebuilt / "target"), "--log-path", str(rebuilt / "logs"),
+            "--vars", '{"reporting_timezone": "UTC"}',
+        ],
+        env={**os.environ, "SUPPORT_KPI_HOME": str(rebuilt)}, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert dbt.returncode == 0, dbt.stdout[-3000:]
+    with duckdb.connect(str(rebuilt / "build" / "warehouse.duckdb"), read_only=True) as connection:
+        full = connection.execute("select * from staging.stg_zendesk__ticket_events order by all").fetchall()
+        late_page_load = connection.execute(
+            "select load_id from raw.ingested_files where path like '%ticket_events_0003.json'"
+        ).fetchall()
+        ticket_104_loads = connection.execute(
+            "select distinct source_load_id from staging.stg_zendesk__ticket_events where ticket_id = 104"
+        ).fetchall()
+    assert incremental == full
+    assert len(late_page_load) == 1 and late_page_load[0] in ticket_104_loads  # the late audit is in both

@@ -17,8 +17,9 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from ..build_state import BuildPlan, plan_build, project_fingerprint, record_build
 from ..dbt_project import support_kpi_dbt_project
-from ..dbt_vars import run_vars_argument
+from ..dbt_vars import run_vars, run_vars_argument
 from ..duckdb_connection import connect
 from ..settings import PII_SALT_VARIABLE, Settings
 from .resources import WarehouseResource
@@ -116,6 +117,16 @@ def row_count_observations(
         )
 
 
+def _plan(settings: Settings, vars_of_run: dict[str, Any], fingerprint: str) -> BuildPlan:
+    if not settings.build_database.exists():
+        return BuildPlan(True, "no earlier build", 0)
+    connection = connect(settings.build_database, settings, read_only=True)
+    try:
+        return plan_build(connection, vars_of_run, fingerprint)
+    finally:
+        connection.close()
+
+
 def prune_run_folders(runs_dir: Path, keep: int) -> list[Path]:
     """Remove all but the newest `keep` per-run folders; returns the removed ones."""
     folders = sorted((path for path in runs_dir.iterdir() if path.is_dir()), key=lambda path: path.stat().st_mtime)
@@ -142,13 +153,25 @@ def support_kpi_dbt_models(
     run_folder = settings.dbt_runs_dir / context.run.run_id
     start_from_the_project_parse(run_folder)
     with warehouse.writer_lock():
+        vars_of_run, fingerprint = run_vars(settings.timezone), project_fingerprint()
+        plan = _plan(settings, vars_of_run, fingerprint)
+        context.log.info(f"dbt build: {'full (--full-refresh)' if plan.full_refresh else 'incremental'}: {plan.reason}")
+        arguments = dbt_build_args(settings.timezone) + (["--full-refresh"] if plan.full_refresh else [])
         with pii_salt_withheld():
-            invocation = dbt.cli(dbt_build_args(settings.timezone), context=context, target_path=run_folder)
+            invocation = dbt.cli(arguments, context=context, target_path=run_folder)
         built: list[str] = []
         for event in invocation.stream():
             if (unique_id := _model_id(event)) is not None:
                 built.append(unique_id)
             yield event
+        # Reached only when the build succeeded (a failed one raises above): the next run may build on it. A build
+        # of some models only (a subset materialized in the UI) leaves the others as they were: not recorded.
+        if not context.is_subset:
+            connection = connect(settings.build_database, settings)
+            try:
+                record_build(connection, vars_of_run, fingerprint, plan)
+            finally:
+                connection.close()
         yield from row_count_observations(built, invocation.manifest, settings)
     for folder in prune_run_folders(settings.dbt_runs_dir, settings.keep_runs):
         context.log.info(f"pruned dbt artifacts of an old run: {folder.name}")

@@ -13,15 +13,24 @@
 {%- set child_fields = [
     'event_type', 'type', 'field_name', 'value', 'previous_value', 'public', 'comment_public', 'author_id'
 ] + keyed_fields %}
+-- Incremental: a build reads the loads ingested after the highest load it holds, a newer version of an audit
+-- replacing the older one (delete+insert by event_id: a later load is a later file). A removed or re-read load, or a
+-- changed project or var, makes the orchestration rebuild it whole (orchestration/build_state.py).
+{{ config(materialized='incremental', unique_key='event_id', incremental_strategy='delete+insert') }}
 with audit_fields as (
     select
-        file_id,
-        record_number,
+        events.file_id,
+        events.record_number,
+        files.load_id,
         json_extract_string(
             payload, ['$.id', '$.ticket_id', '$.created_at', '$.timestamp', '$.updater_id', '$.author_id']
         ) as fields,
         json_extract(payload, ['$.child_events', '$.events']) as child_lists
-    from {{ source('helpdesk', 'zendesk_ticket_events') }}
+    from {{ source('helpdesk', 'zendesk_ticket_events') }} as events
+    inner join {{ source('helpdesk', 'ingested_files') }} as files using (file_id)
+    {% if is_incremental() %}
+    where files.load_id > (select coalesce(max(source_load_id), 0) from {{ this }})
+    {% endif %}
 ),
 
 audits as (
@@ -105,7 +114,8 @@ final as (
                 'author_id', try_cast(nullif(trim(typed.fields[8]), '') as bigint)
             )
         ) as child_events,
-        file_id as source_file_id
+        file_id as source_file_id,
+        load_id as source_load_id
     from typed_children
 )
 
