@@ -139,15 +139,22 @@ def test_the_dashboard_shows_the_restatements_of_its_version(small_second_run, t
     assert "backlog_open_tickets" not in section  # labels, never raw metric ids
 
 
+INCREMENTAL_MODELS = ("stg_zendesk__ticket_events", "stg_zendesk__tickets")
+
+
 def test_the_second_build_was_incremental_and_equals_a_full_refresh(small_second_run, tmp_path: Path) -> None:
-    """The second run found only new loads: its dbt build was incremental, and the incremental model holds what a
-    `--full-refresh` build of the same raw data holds, row for row (the late audit of ticket 104 included)."""
+    """The second run found only new loads: its dbt build was incremental, and the incremental models hold what a
+    `--full-refresh` build of the same raw data holds, row for row (the late audit and the late version of ticket 104
+    included)."""
     home = small_second_run.home
     with duckdb.connect(str(home / "build" / "warehouse.duckdb"), read_only=True) as connection:
         builds = connection.execute(
             "select build_number, full_refresh, reason from ops.dbt_builds order by 1"
         ).fetchall()
-        incremental = connection.execute("select * from staging.stg_zendesk__ticket_events order by all").fetchall()
+        incremental = {
+            model: connection.execute(f"select * from staging.{model} order by all").fetchall()
+            for model in INCREMENTAL_MODELS
+        }
     assert builds == [(1, True, "no earlier build"), (2, False, "new loads only since the last build")]
 
     rebuilt = tmp_path / "home"
@@ -155,7 +162,7 @@ def test_the_second_build_was_incremental_and_equals_a_full_refresh(small_second
     shutil.copy2(home / "build" / "warehouse.duckdb", rebuilt / "build" / "warehouse.duckdb")
     dbt = subprocess.run(
         [
-            str(Path(sys.executable).parent / "dbt"), "run", "--full-refresh", "--select", "stg_zendesk__ticket_events",
+            str(Path(sys.executable).parent / "dbt"), "run", "--full-refresh", "--select", *INCREMENTAL_MODELS,
             "--project-dir", str(PROJECT_ROOT / "dbt_project"), "--profiles-dir", str(PROJECT_ROOT / "dbt_project"),
             "--target-path", str(rebuilt / "target"), "--log-path", str(rebuilt / "logs"),
             "--vars", '{"reporting_timezone": "UTC"}',
@@ -164,12 +171,20 @@ def test_the_second_build_was_incremental_and_equals_a_full_refresh(small_second
     )  # fmt: skip
     assert dbt.returncode == 0, dbt.stdout[-3000:]
     with duckdb.connect(str(rebuilt / "build" / "warehouse.duckdb"), read_only=True) as connection:
-        full = connection.execute("select * from staging.stg_zendesk__ticket_events order by all").fetchall()
+        full = {
+            model: connection.execute(f"select * from staging.{model} order by all").fetchall()
+            for model in INCREMENTAL_MODELS
+        }
         late_page_load = connection.execute(
             "select load_id from raw.ingested_files where path like '%ticket_events_0003.json'"
         ).fetchall()
         ticket_104_loads = connection.execute(
             "select distinct source_load_id from staging.stg_zendesk__ticket_events where ticket_id = 104"
         ).fetchall()
+        ticket_104 = connection.execute(
+            "select status, source_load_id from staging.stg_zendesk__tickets where ticket_id = 104"
+        ).fetchall()
     assert incremental == full
+    assert all(incremental[model] for model in INCREMENTAL_MODELS)
     assert len(late_page_load) == 1 and late_page_load[0] in ticket_104_loads  # the late audit is in both
+    assert ticket_104[0][0] == "solved"  # tests/scenarios.py LATE_TICKET: 104 solved in the second export
