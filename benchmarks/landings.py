@@ -180,10 +180,12 @@ def copy_files(source: Path, target: Path, relatives: list[str]) -> int:
     return copied
 
 
-def _page_records(helpdesk: Path, resource: str) -> list[dict[str, Any]]:
+def page_records(helpdesk: Path, resource: str, *, skip_late: bool = False) -> list[dict[str, Any]]:
+    """The records of every page and JSON Lines file of a Zendesk resource (unreadable lines skipped), without
+    the late re-export's page where `skip_late`."""
     records: list[dict[str, Any]] = []
     for path in sorted(helpdesk.glob(f"{resource}_*")):
-        if path.name.startswith(f"{resource}_late"):
+        if skip_late and path.name.startswith(f"{resource}_late"):
             continue
         if path.suffix == ".jsonl":
             for line in path.read_text(encoding="utf-8").splitlines():
@@ -226,8 +228,8 @@ def write_late_reexport(landing: Path, out: Path, args: GeneratorArgs) -> int:
     ticket, but the point is late records changing old months): one ticket page and one event page, the audits'
     ids after every id exported. Returns how many tickets it holds."""
     helpdesk = landing / "helpdesk"
-    tickets = _page_records(helpdesk, "tickets")
-    events = _page_records(helpdesk, "ticket_events")
+    tickets = page_records(helpdesk, "tickets", skip_late=True)
+    events = page_records(helpdesk, "ticket_events", skip_late=True)
     around = args.cutoff - LATE_AGE_DAYS * DAY
     chosen = pick_late_tickets(tickets, around - 5 * DAY, around + 5 * DAY, LATE_TICKETS)
     event_id = max(e["id"] for e in events) + 1

@@ -16,20 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-
-def read_records(helpdesk: Path, resource: str) -> list[dict]:
-    """The records of every page and JSON Lines file of a Zendesk resource (unreadable lines skipped)."""
-    records: list[dict] = []
-    for path in sorted(helpdesk.glob(f"{resource}_*")):
-        if path.suffix == ".jsonl":
-            for line in path.read_text(encoding="utf-8").splitlines():
-                try:
-                    records.append(json.loads(line))
-                except ValueError:
-                    continue
-        else:
-            records.extend(json.loads(path.read_text(encoding="utf-8"))[resource])
-    return records
+from .landings import page_records
 
 
 def tickets_frame(records: list[dict]) -> pd.DataFrame:
@@ -93,7 +80,7 @@ def nps(surveys: Path) -> pd.Series:
 def headline_kpis(landing: Path) -> tuple[pd.DataFrame, int]:
     """The monthly KPI table and the number of raw records parsed for it."""
     helpdesk = landing / "helpdesk"
-    ticket_records, event_records = read_records(helpdesk, "tickets"), read_records(helpdesk, "ticket_events")
+    ticket_records, event_records = page_records(helpdesk, "tickets"), page_records(helpdesk, "ticket_events")
     tickets = tickets_frame(ticket_records)
     month = tickets.set_index("id")["created_at"].dt.strftime("%Y-%m")
     created = month.value_counts().sort_index().rename("tickets_created")
