@@ -497,13 +497,15 @@ def ingest_landed_file(
             else None
         )
         result = None
+        detect_format = source.detect_format
         if batch is not None and archive_error is None:
             result = batch.add(source, unit, checksum, file_id)
             if result is None:
                 batch.flush()
+                detect_format = batch.detector(source)
         if result is None:
             result = ingest_file(
-                connection, source.name, unit, source.detect_format, file_id, checksum=checksum,
+                connection, source.name, unit, detect_format, file_id, checksum=checksum,
                 max_uncompressed_bytes=max_uncompressed_bytes, archive_error=archive_error,
             )  # fmt: skip
         result.reprocessed = file_id is not None
@@ -626,12 +628,15 @@ class FileBatch:
         self.max_bytes = max_bytes
         self.source: Source | None = None
         self.files: list[_BatchedFile] = []
+        # The file add() last recognised but left to be read alone, and its format: not detected twice.
+        self.recognised: tuple[Path, FileFormat] | None = None
 
     def add(self, source: Source, unit: LandedUnit, checksum: str, file_id: int | None) -> FileResult | None:
         """The file's result if it joined the batch (or was ingested before: skipped), None where it must be
         ingested on its own: a zip member, a compressed, empty or non-UTF-8 file, a format read file by file, a
         content already in the batch, or a file whose format cannot be told (its own ingestion says why)."""
         path = unit.path
+        self.recognised = None
         result = FileResult(
             source=source.name, path=unit.display_path, checksum=checksum, size_bytes=path.stat().st_size,
             landed_name=unit.landed_name,
@@ -653,6 +658,7 @@ class FileBatch:
         finally:
             LANDED_PATH.reset(token)
         if fmt.batch_parser is None:
+            self.recognised = (path, fmt)
             return None
         if self.files and (self.source is not source or self.files[0].fmt.batch_key != fmt.batch_key):
             self.flush()
@@ -682,9 +688,20 @@ class FileBatch:
             if str(batched.unit.path) in rejected:
                 self._ingest_alone(source, batched)
 
+    def detector(self, source: Source) -> Callable[[duckdb.DuckDBPyConnection, Path], FileFormat]:
+        """The source's format detection, but the format add() recognised for the file it last left alone."""
+        recognised = self.recognised
+
+        def detect(connection: duckdb.DuckDBPyConnection, path: Path) -> FileFormat:
+            if recognised is not None and recognised[0] == path:
+                return recognised[1]
+            return source.detect_format(connection, path)
+
+        return detect
+
     def _ingest_alone(self, source: Source, batched: _BatchedFile) -> None:
         alone = ingest_file(
-            self.connection, source.name, batched.unit, source.detect_format, batched.file_id,
+            self.connection, source.name, batched.unit, lambda connection, path: batched.fmt, batched.file_id,
             checksum=batched.result.checksum,
         )  # fmt: skip
         reprocessed = batched.result.reprocessed
