@@ -93,6 +93,8 @@ def _source_lines(source: str, metadata: Mapping[str, Any], rejected: int) -> li
     reasons = sorted((value("quarantine_reasons", {}) or {}).items(), key=lambda item: (-item[1], item[0]))
     for reason, count in reasons[:3]:
         lines.append(f"  {'':<10}   {count:>7,} x {reason}")
+    for held_back in value("lines_held_back", []) or []:
+        lines.append(f"  {'':<10} held back: {held_back}")
     start, end = value("data_window_start", ""), value("data_window_end", "")
     if start or end:
         lines.append(f"  {'':<10} data window: {start} .. {end}")

@@ -59,8 +59,18 @@ def land_quarantined_personal_data(landing: Path) -> None:
     )
 
 
+# The queue_log grew (SPEC 4.9): its last line again (an overlap, kept once) and an agent joining a queue, a line
+# of no call (no KPI changes).
+GROWN_QUEUE_LOG = (
+    "1774008000|1774008000.10|support-tech|NONE|ENTERQUEUE||15550500|1\n"
+    "1774008000||support-tech|PJSIP/1002|ADDMEMBER|\n"
+)
+
+
 def land_second_export(landing: Path) -> None:
     """Everything the shared second run lands: the late ticket update, a new ticket, quarantined personal data."""
     (landing / "helpdesk" / "tickets_0003.json").write_text(json.dumps({"tickets": [LATE_TICKET, EXTRA_TICKET]}))
     (landing / "helpdesk" / "ticket_events_0003.json").write_text(json.dumps({"ticket_events": [LATE_EVENT]}))
+    with (landing / "telephony" / "queue_log").open("a") as queue_log:
+        queue_log.write(GROWN_QUEUE_LOG)
     land_quarantined_personal_data(landing)

@@ -139,7 +139,7 @@ def test_the_dashboard_shows_the_restatements_of_its_version(small_second_run, t
     assert "backlog_open_tickets" not in section  # labels, never raw metric ids
 
 
-INCREMENTAL_MODELS = ("stg_zendesk__ticket_events", "stg_zendesk__tickets")
+INCREMENTAL_MODELS = ("stg_zendesk__ticket_events", "stg_zendesk__tickets", "stg_asterisk__queue_log")
 
 
 def test_the_second_build_was_incremental_and_equals_a_full_refresh(small_second_run, tmp_path: Path) -> None:
@@ -184,7 +184,19 @@ def test_the_second_build_was_incremental_and_equals_a_full_refresh(small_second
         ticket_104 = connection.execute(
             "select status, source_load_id from staging.stg_zendesk__tickets where ticket_id = 104"
         ).fetchall()
+        grown_log = connection.execute(
+            "select first_byte > 0, records_read, staged from raw.ingested_files where path like '%/queue_log' "
+            "order by load_id"
+        ).fetchall()
+        grown_lines = connection.execute(
+            "select event, source_line_number from staging.stg_asterisk__queue_log where source_load_id = "
+            "(select max(load_id) from raw.ingested_files where path like '%/queue_log')"
+        ).fetchall()
     assert incremental == full
     assert all(incremental[model] for model in INCREMENTAL_MODELS)
     assert len(late_page_load) == 1 and late_page_load[0] in ticket_104_loads  # the late audit is in both
     assert ticket_104[0][0] == "solved"  # tests/scenarios.py LATE_TICKET: 104 solved in the second export
+    # The grown queue_log (tests/scenarios.py GROWN_QUEUE_LOG): only its two new lines read, the repeated one not kept
+    # again; the fixture's 20 lines (one quarantined) were read by the first run.
+    assert grown_log == [(False, 20, 19), (True, 2, 2)]
+    assert grown_lines == [("ADDMEMBER", 22)]

@@ -60,6 +60,8 @@ def ingestion_metadata(summary: SourceSummary) -> dict[str, object]:
         "files_skipped_already_ingested": len(summary.files) - len(summary.ingested),
         "files_reprocessed": summary.reprocessed,
         "files_ignored": MetadataValue.json(summary.ignored),
+        "files_continued": MetadataValue.json(summary.continued_files),
+        "lines_held_back": MetadataValue.json(summary.held_back),
         "records_read": summary.records_read,
         "records_staged": summary.staged,
         "records_quarantined": summary.quarantined,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from .appended import LogPortion, copy_portion, earlier_version, log_portion
 from .compression import DecompressionError, compression_of, decompress_stream, extract_member, zip_members
 from .encoding import is_utf8, transcode_to_utf8
 from .personal_data import (
@@ -89,6 +90,9 @@ class FileFormat:
     read_with: str | None = None
     # Where set, new plain files of this format are staged together (FileBatch), one scan for many files.
     batch_parser: BatchParser | None = field(default=None, compare=False)
+    # A growing log (appended.py): a grown version is read from where its earlier version's lines ended, and an
+    # unterminated last line waits for its line terminator.
+    appends: bool = False
 
     @property
     def batch_key(self) -> tuple[str, str, str | None]:
@@ -146,6 +150,7 @@ class FileResult:
     reprocessed: bool = False
     landed_name: str = ""  # relative to the source folder (`archive.zip!member.csv` for a zip member)
     ignored: bool = False  # matched by .supportkpi-ignore: not ingested, and an earlier ingestion removed
+    portion: LogPortion | None = None  # the part of a growing log this load read (FileFormat.appends)
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
 
 
@@ -242,6 +247,13 @@ def create_raw_tables(connection: duckdb.DuckDBPyConnection, entities: Iterable[
     # their last build (docs/incremental-runs.md). Databases from before load ids number their loads by file_id.
     connection.execute(f"alter table {RAW_SCHEMA}.ingested_files add column if not exists load_id bigint")
     connection.execute(f"update {RAW_SCHEMA}.ingested_files set load_id = file_id where load_id is null")
+    # The file's name relative to its source folder (the same when the landing folder moves), and for a growing
+    # log's loads (appended.py) the bytes read, the lines before their end, the checksum of the bytes before their
+    # end, and the earlier load of the same file that a load continues.
+    for column, column_type in LOG_PORTION_COLUMNS:
+        connection.execute(
+            f"alter table {RAW_SCHEMA}.ingested_files add column if not exists {column} {column_type}"
+        )
     connection.execute(
         f"""
         create table if not exists {RAW_SCHEMA}.removed_loads (
@@ -299,6 +311,20 @@ def create_raw_tables(connection: duckdb.DuckDBPyConnection, entities: Iterable[
         )
 
 
+LOG_PORTION_COLUMNS = (
+    ("landed_name", "varchar"),
+    ("first_byte", "bigint"),
+    ("end_byte", "bigint"),
+    ("line_count", "bigint"),
+    ("prefix_checksum", "varchar"),
+    ("continues_file_id", "integer"),
+)
+MANIFEST_COLUMNS = (
+    "file_id, source, path, checksum, size_bytes, format, records_read, staged, quarantined, quarantine_reasons, "
+    "file_error, encoding, read_with, load_id, " + ", ".join(column for column, _ in LOG_PORTION_COLUMNS)
+)
+
+
 def file_checksum(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -322,8 +348,19 @@ def forget_file(
     under the current rules without doubling anything; the removed load is recorded in raw.removed_loads with
     `reason`. Returns its file_id (re-used, so that "the later file" keeps its meaning), or None when it had not
     been ingested."""
+    # A growing log's load goes with the earlier loads it continues: together they hold the file's lines.
     rows = connection.execute(
-        f"select file_id from {RAW_SCHEMA}.ingested_files where source = ? and checksum = ?", [source.name, checksum]
+        f"""
+        with recursive chain(file_id, continues_file_id) as (
+            select file_id, continues_file_id from {RAW_SCHEMA}.ingested_files where source = ? and checksum = ?
+            union
+            select earlier.file_id, earlier.continues_file_id
+            from {RAW_SCHEMA}.ingested_files as earlier
+            inner join chain on earlier.file_id = chain.continues_file_id
+        )
+        select distinct file_id from chain
+        """,
+        [source.name, checksum],
     ).fetchall()
     file_ids = [row[0] for row in rows]
     if not file_ids:
@@ -408,8 +445,14 @@ def _stage_parsed(
     readable: Path,
     fmt: FileFormat,
     result: FileResult,
+    lines_before: int = 0,
 ) -> None:
     relation_sql = fmt.parser(connection, readable)
+    if lines_before:
+        relation_sql = f"""
+            select record_number + {int(lines_before)} as record_number, payload, raw_text, parse_error
+            from ({relation_sql})
+        """
     connection.execute(
         f"""
         create or replace temp table parsed_records as
@@ -526,6 +569,17 @@ def _read_with_stale_settings(
 
 
 def _ignored(connection: duckdb.DuckDBPyConnection, source: Source, unit: LandedUnit, checksum: str) -> FileResult:
+    """An ignored file's loads are removed, and so are those of its earlier versions at the same path (a log that
+    grew since, a re-exported file)."""
+    earlier = connection.execute(
+        f"""
+        select distinct checksum from {RAW_SCHEMA}.ingested_files
+        where source = ? and (path = ? or landed_name = ?) and checksum <> ?
+        """,
+        [source.name, unit.display_path, unit.landed_name, checksum],
+    ).fetchall()
+    for (version,) in earlier:
+        forget_file(connection, source, version, reason="ignored")
     forget_file(connection, source, checksum, reason="ignored")
     return FileResult(
         source=source.name,
@@ -582,20 +636,23 @@ def ingest_file(
                 fmt = detect_format(connection, readable)
                 result.format = fmt.name
                 result.read_with = fmt.read_with
-                _stage_parsed(connection, file_id, source, unit.display_path, readable, fmt, result)
+                lines_before = 0
+                if fmt.appends and readable == unit.path:
+                    readable, lines_before = _log_portion_to_read(connection, source, unit, fmt, result, scratch)
+                if readable is not None:
+                    _stage_parsed(
+                        connection, file_id, source, unit.display_path, readable, fmt, result, lines_before
+                    )
             except (FileRejected, DecompressionError, duckdb.Error, UnicodeDecodeError) as error:
                 # The file as a whole is unreadable: quarantine it as one record and let the other files go on.
                 connection.execute("rollback")
                 connection.execute("begin transaction")
                 result.read_with = getattr(error, "read_with", None)
                 _reject_whole_file(connection, file_id, source, unit, readable, _short_reason(error), result)
+        row = _manifest_row(file_id, result, _next_load_id(connection))
         connection.execute(
-            f"""
-            insert into {RAW_SCHEMA}.ingested_files (file_id, source, path, checksum, size_bytes, format,
-                records_read, staged, quarantined, quarantine_reasons, file_error, encoding, read_with, load_id)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            _manifest_row(file_id, result, _next_load_id(connection)),
+            f"insert into {RAW_SCHEMA}.ingested_files ({MANIFEST_COLUMNS}) values ({', '.join('?' for _ in row)})",
+            row,
         )
         connection.execute("commit")
     except BaseException:
@@ -762,8 +819,7 @@ class FileBatch:
             load_id = _next_load_id(connection)
             _insert_rows(
                 connection,
-                f"""{RAW_SCHEMA}.ingested_files (file_id, source, path, checksum, size_bytes, format, records_read,
-                    staged, quarantined, quarantine_reasons, file_error, encoding, read_with, load_id)""",
+                f"{RAW_SCHEMA}.ingested_files ({MANIFEST_COLUMNS})",
                 [
                     _manifest_row(file_id, batched.result, load_id + n)
                     for n, (batched, file_id) in enumerate(zip(files, file_ids, strict=True))
@@ -799,12 +855,38 @@ def _count_record(result: FileResult, reason: str | None, count: int) -> None:
 
 
 def _manifest_row(file_id: int | None, result: FileResult, load_id: int) -> list[object]:
-    """The values of a file's raw.ingested_files row."""
+    """The values of a file's raw.ingested_files row (MANIFEST_COLUMNS)."""
+    portion = result.portion
     return [
         file_id, result.source, result.path, result.checksum, result.size_bytes, result.format,
         result.records_read, result.staged, result.quarantined, json.dumps(result.quarantine_reasons, sort_keys=True),
         result.file_error, result.encoding, result.read_with, load_id,
+        result.landed_name or None,
+        *(
+            (portion.start, portion.end, portion.line_count, portion.prefix_checksum, portion.continues_file_id)
+            if portion is not None else (None,) * (len(LOG_PORTION_COLUMNS) - 1)
+        ),
     ]  # fmt: skip
+
+
+def _log_portion_to_read(
+    connection: duckdb.DuckDBPyConnection,
+    source: str,
+    unit: LandedUnit,
+    fmt: FileFormat,
+    result: FileResult,
+    scratch: str,
+) -> tuple[Path | None, int]:
+    """The file holding the part of a growing log to stage now (None: no new complete line) and the lines before
+    it: the whole file, or what follows its earlier version's lines, less an unterminated last line."""
+    earlier = earlier_version(connection, f"{RAW_SCHEMA}.ingested_files", source, unit.landed_name, fmt.name)
+    portion = result.portion = log_portion(unit.path, earlier)
+    if portion.whole_file:
+        return unit.path, 0
+    if portion.end <= portion.start:
+        return None, portion.lines_before
+    tail = copy_portion(unit.path, portion, _scratch_file(Path(scratch), "portion", unit.path.name))
+    return tail, portion.lines_before
 
 
 def _readable_copy(unit: LandedUnit, scratch: Path, result: FileResult, max_uncompressed_bytes: int) -> Path:

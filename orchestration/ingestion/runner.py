@@ -56,6 +56,21 @@ class SourceSummary:
         return dict(sorted(reasons.items()))
 
     @property
+    def continued_files(self) -> list[str]:
+        """Grown logs of which only what followed their earlier version was read."""
+        return [result.landed_name for result in self.ingested if result.portion and result.portion.start > 0]
+
+    @property
+    def held_back(self) -> list[str]:
+        """Growing logs whose unterminated last line waits for a later version."""
+        return [
+            f"{result.landed_name}: an unterminated last line ({result.portion.held_back_bytes} bytes) is staged "
+            "once it is complete"
+            for result in self.ingested
+            if result.portion and result.portion.held_back_bytes
+        ]
+
+    @property
     def unreadable_files(self) -> list[str]:
         return [f"{Path(result.path).name}: {result.file_error}" for result in self.ingested if result.file_error]
 

@@ -191,7 +191,7 @@ def detect_format(connection: duckdb.DuckDBPyConnection, path: Path) -> FileForm
     if (columns := realtime_columns(header)) is not None:
         return FileFormat("asterisk_queue_log_table_csv", ASTERISK_QUEUE_LOG, realtime_queue_log(columns))
     if QUEUE_LOG_LINE.match(first_non_blank_line(path)):
-        return FileFormat("asterisk_queue_log", ASTERISK_QUEUE_LOG, queue_log)
+        return FileFormat("asterisk_queue_log", ASTERISK_QUEUE_LOG, queue_log, appends=True)
     if all(column in header for column in GENERIC_CALL_COLUMNS):
         return FileFormat("generic_calls_csv", GENERIC_CALLS, csv_records())
     raise FileRejected(
