@@ -86,32 +86,26 @@ def log_portion(path: Path, earlier: EarlierVersion | None) -> LogPortion:
     line."""
     size = path.stat().st_size
     end = last_terminator_end(path, size)
-    continues = earlier is not None and earlier.end_byte <= end
     digest = hashlib.sha256()
     lines = 0
-    prefix_matches = False
-    position = 0
-    if continues and earlier is not None and earlier.end_byte == 0:
-        prefix_matches = earlier.prefix_checksum == digest.hexdigest()
     with path.open("rb") as handle:
-        while position < end:
-            limit = end
-            if continues and earlier is not None and position < earlier.end_byte:
-                limit = earlier.end_byte
-            block = handle.read(min(BLOCK, limit - position))
-            if not block:
-                break
-            digest.update(block)
-            lines += block.count(b"\n")
-            position += len(block)
-            if continues and earlier is not None and position == earlier.end_byte:
-                prefix_matches = digest.copy().hexdigest() == earlier.prefix_checksum
-                if not prefix_matches:
-                    continues = False
-    if continues and prefix_matches and earlier is not None:
-        return LogPortion(
-            earlier.end_byte, end, earlier.line_count, lines, digest.hexdigest(), size, earlier.file_id
-        )
+
+        def read_to(offset: int) -> None:
+            nonlocal lines
+            while handle.tell() < offset:
+                block = handle.read(min(BLOCK, offset - handle.tell()))
+                if not block:
+                    break
+                digest.update(block)
+                lines += block.count(b"\n")
+
+        continues = False
+        if earlier is not None and earlier.end_byte <= end:
+            read_to(earlier.end_byte)
+            continues = digest.hexdigest() == earlier.prefix_checksum  # hexdigest leaves the digest open
+        read_to(end)
+    if continues and earlier is not None:
+        return LogPortion(earlier.end_byte, end, earlier.line_count, lines, digest.hexdigest(), size, earlier.file_id)
     return LogPortion(0, end, 0, lines, digest.hexdigest(), size, None)
 
 

@@ -247,9 +247,10 @@ def create_raw_tables(connection: duckdb.DuckDBPyConnection, entities: Iterable[
     # their last build (docs/incremental-runs.md). Databases from before load ids number their loads by file_id.
     connection.execute(f"alter table {RAW_SCHEMA}.ingested_files add column if not exists load_id bigint")
     connection.execute(f"update {RAW_SCHEMA}.ingested_files set load_id = file_id where load_id is null")
-    # The file's name relative to its source folder (the same when the landing folder moves), and for a growing
-    # log's loads (appended.py) the bytes read, the lines before their end, the checksum of the bytes before their
-    # end, and the earlier load of the same file that a load continues.
+    # The file's name relative to its source folder: the same when the landing folder moves.
+    connection.execute(f"alter table {RAW_SCHEMA}.ingested_files add column if not exists landed_name varchar")
+    # A growing log's loads (appended.py): the bytes read, the lines before their end, the checksum of the bytes
+    # before their end, and the earlier load of the same file that a load continues.
     for column, column_type in LOG_PORTION_COLUMNS:
         connection.execute(
             f"alter table {RAW_SCHEMA}.ingested_files add column if not exists {column} {column_type}"
@@ -312,7 +313,6 @@ def create_raw_tables(connection: duckdb.DuckDBPyConnection, entities: Iterable[
 
 
 LOG_PORTION_COLUMNS = (
-    ("landed_name", "varchar"),
     ("first_byte", "bigint"),
     ("end_byte", "bigint"),
     ("line_count", "bigint"),
@@ -321,7 +321,7 @@ LOG_PORTION_COLUMNS = (
 )
 MANIFEST_COLUMNS = (
     "file_id, source, path, checksum, size_bytes, format, records_read, staged, quarantined, quarantine_reasons, "
-    "file_error, encoding, read_with, load_id, " + ", ".join(column for column, _ in LOG_PORTION_COLUMNS)
+    "file_error, encoding, read_with, load_id, landed_name, " + ", ".join(column for column, _ in LOG_PORTION_COLUMNS)
 )
 
 
@@ -864,7 +864,7 @@ def _manifest_row(file_id: int | None, result: FileResult, load_id: int) -> list
         result.landed_name or None,
         *(
             (portion.start, portion.end, portion.line_count, portion.prefix_checksum, portion.continues_file_id)
-            if portion is not None else (None,) * (len(LOG_PORTION_COLUMNS) - 1)
+            if portion is not None else (None,) * len(LOG_PORTION_COLUMNS)
         ),
     ]  # fmt: skip
 
