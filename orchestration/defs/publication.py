@@ -50,6 +50,12 @@ def run_check_summary(instance: DagsterInstance, run_id: str) -> dict[str, objec
         "gx_suites_passed": sorted(
             name for name, item in named.items() if item.passed and item.check_name.startswith("gx_")
         ),
+        # What each passed mart suite asked, so that the next gate validates only the rows this version lacks.
+        "gx_suite_fingerprints": {
+            item.check_name: str(item.metadata["suite_fingerprint"].value)
+            for item in named.values()
+            if item.passed and "suite_fingerprint" in item.metadata
+        },
         "dbt_build": "passed",
         "dbt_tests": dbt_test_count(),
     }

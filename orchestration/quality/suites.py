@@ -160,6 +160,29 @@ def validate_dataframe(suite: Suite, frame: pd.DataFrame) -> SuiteOutcome:
     return SuiteOutcome(success=bool(result.success), evaluated=len(result.results), failures=failures)
 
 
+def _same_expectation(failure: dict[str, object]) -> str:
+    return json.dumps([failure["expectation"], failure["column"], failure["condition"]], default=str)
+
+
+def merge_outcomes(outcomes: Iterable[SuiteOutcome], examples: int = 5) -> SuiteOutcome:
+    """One suite's outcome over the chunks of one table: an expectation fails when it failed on any chunk, its
+    unexpected rows summed and its examples taken from the first chunks that had some."""
+    merged: dict[str, dict[str, object]] = {}
+    success, evaluated = True, 0
+    for outcome in outcomes:
+        success, evaluated = success and outcome.success, max(evaluated, outcome.evaluated)
+        for failure in outcome.failures:
+            key = _same_expectation(failure)
+            if key not in merged:
+                merged[key] = dict(failure)
+                continue
+            kept = merged[key]
+            if failure["unexpected_count"] is not None:  # None for an expectation about the columns
+                kept["unexpected_count"] = int(kept["unexpected_count"] or 0) + int(failure["unexpected_count"])
+            kept["examples"] = [*kept["examples"], *failure["examples"]][:examples]  # type: ignore[misc]
+    return SuiteOutcome(success=success, evaluated=evaluated, failures=list(merged.values()))
+
+
 def check_result(
     asset_key: str,
     suite: Suite,
