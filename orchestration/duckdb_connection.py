@@ -28,3 +28,17 @@ def connect(path: Path | str, settings: Settings, read_only: bool = False) -> du
         connection.close()
         raise
     return connection
+
+
+def table_columns(
+    connection: duckdb.DuckDBPyConnection, schema: str, table: str, database: str | None = None
+) -> list[tuple[str, str]]:
+    """A table's (column name, data type) in order; of the connection's own database unless `database` names an
+    attached one; empty when there is no such table."""
+    rows = connection.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where database_name = coalesce(?, current_database()) and schema_name = ? and table_name = ? "
+        "order by column_index",
+        [database, schema, table],
+    ).fetchall()
+    return [(str(name), str(data_type)) for name, data_type in rows]

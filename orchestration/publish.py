@@ -25,7 +25,7 @@ from typing import Any
 
 import duckdb
 
-from .duckdb_connection import connect
+from .duckdb_connection import connect, table_columns
 from .settings import Settings
 
 MARTS_SCHEMA = "marts"
@@ -176,11 +176,7 @@ def _copy_table(
 ) -> list[str]:
     """Create publish.marts.<table> with the build table's columns and types, its declared primary key and the
     comments, and copy the rows; returns what is left without a comment."""
-    columns = build.execute(
-        "select column_name, data_type from duckdb_columns() "
-        "where database_name = current_database() and schema_name = ? and table_name = ? order by column_index",
-        [MARTS_SCHEMA, table],
-    ).fetchall()
+    columns = table_columns(build, MARTS_SCHEMA, table)
     undocumented = _create_table(build, table, columns, docs, metrics)
     source = f"{MARTS_SCHEMA}.{_identifier(table)}"
     build.execute(f"insert into publish.{source} select * from {source}")

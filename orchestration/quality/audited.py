@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ..duckdb_connection import table_columns
 from .suites import Suite
 
 # Expectations whose verdict on a table is the conjunction of their verdicts on its rows (or its column list).
@@ -52,22 +53,25 @@ def is_row_wise(suite: Suite) -> bool:
     return all(expectation["type"] in ROW_WISE_EXPECTATIONS for expectation in suite.expectations)
 
 
-def audited_fingerprints(manifest_path: Path) -> dict[str, str]:
-    """The fingerprints of the suites that passed on the published version, by check name."""
-    try:
-        manifest = json.loads(manifest_path.read_text())
-        fingerprints = manifest["check_summary"].get("gx_suite_fingerprints") or {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
-    return {str(name): str(value) for name, value in fingerprints.items()} if isinstance(fingerprints, dict) else {}
-
-
 @dataclass(frozen=True)
 class AuditedVersion:
     """The published file attached read-only to the build connection, and what its gate passed."""
 
     version: int
     fingerprints: dict[str, str]
+
+
+def audited_record(manifest_path: Path) -> tuple[int, dict[str, str]] | None:
+    """The published version and the fingerprints of the suites that passed on it, by check name; None without a
+    readable record of them."""
+    try:
+        manifest = json.loads(manifest_path.read_text())
+        version, fingerprints = int(manifest["version"]), manifest["check_summary"]["gx_suite_fingerprints"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(fingerprints, dict) or not fingerprints:
+        return None
+    return version, {str(name): str(value) for name, value in fingerprints.items()}
 
 
 @contextmanager
@@ -77,31 +81,20 @@ def attached_audited_version(
     """The published file attached read-only as `audited` for the block (then detached: other queries of the
     connection must not see two `marts` schemas); None when there is none or it cannot be opened (then every row
     is validated, which is always right)."""
-    fingerprints = audited_fingerprints(manifest_path)
+    record = audited_record(manifest_path)
+    if record is None or not published.exists():
+        yield None
+        return
     quoted = published.as_posix().replace("'", "''")
     try:
-        if not published.exists() or not fingerprints:
-            raise FileNotFoundError(published)
-        version = int(json.loads(manifest_path.read_text())["version"])
         connection.execute(f"attach '{quoted}' as {AUDITED} (read_only)")
-    except (duckdb.Error, OSError, ValueError, KeyError, TypeError):
+    except duckdb.Error:
         yield None
         return
     try:
-        yield AuditedVersion(version=version, fingerprints=fingerprints)
+        yield AuditedVersion(*record)
     finally:
         connection.execute(f"detach {AUDITED}")
-
-
-def _columns(connection: duckdb.DuckDBPyConnection, database: str, table: str) -> list[tuple[str, str]]:
-    return [
-        (str(name), str(data_type))
-        for name, data_type in connection.execute(
-            "select column_name, data_type from duckdb_columns() "
-            "where database_name = ? and schema_name = 'marts' and table_name = ? order by column_index",
-            [database, table],
-        ).fetchall()
-    ]
 
 
 @dataclass(frozen=True)
@@ -117,16 +110,12 @@ def rows_to_validate(
     everything = f"select * from marts.{mart}"
     counted = connection.execute(f"select count(*) from marts.{mart}").fetchone()
     total = int(counted[0]) if counted else 0
-    build_database = connection.execute("select current_database()").fetchone()
-    unchanged_suite = (
-        audited is not None
-        and is_row_wise(suite)
-        and audited.fingerprints.get(suite.check_name) == suite_fingerprint(suite)
-    )
-    if not unchanged_suite or audited is None:
-        return RowsToValidate(everything, total, "all rows")
-    published_columns = _columns(connection, AUDITED, mart)
-    if not published_columns or published_columns != _columns(connection, str(build_database[0]), mart):
+    if (
+        audited is None
+        or not is_row_wise(suite)
+        or audited.fingerprints.get(suite.check_name) != suite_fingerprint(suite)
+        or table_columns(connection, "marts", mart, AUDITED) != table_columns(connection, "marts", mart)
+    ):
         return RowsToValidate(everything, total, "all rows")
     return RowsToValidate(
         f"{everything} except all select * from {AUDITED}.marts.{mart}",
@@ -136,15 +125,12 @@ def rows_to_validate(
 
 
 def frames(connection: duckdb.DuckDBPyConnection, query: str) -> Iterator[pd.DataFrame]:
-    """The query's rows as dataframes of about CHUNK_VECTORS x 2,048 rows; one (empty) frame when there are none,
-    so that the columns are still judged."""
+    """The query's rows as dataframes of about CHUNK_VECTORS x 2,048 rows; the first even when empty, so that the
+    columns are still judged."""
     result = connection.execute(query)
-    first = True
+    frame = result.fetch_df_chunk(CHUNK_VECTORS)
     while True:
-        frame = result.fetch_df_chunk(CHUNK_VECTORS)
-        if frame.empty and not first:
-            return
         yield frame
+        frame = result.fetch_df_chunk(CHUNK_VECTORS)
         if frame.empty:
             return
-        first = False
